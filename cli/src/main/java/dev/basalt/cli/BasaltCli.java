@@ -1,0 +1,43 @@
+package dev.basalt.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code basalt} command. Each capability adds its subcommand here. Failures print one line
+ * ({@code basalt: error: ...}); {@code --debug} adds the stack trace.
+ */
+@Command(name = "basalt",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Self-hosted generative AI that speaks the Amazon Bedrock and OpenAI APIs.",
+        subcommands = {ServeCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+public final class BasaltCli {
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of errors.")
+    boolean debug;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (separate from {@link #main} for tests). */
+    public static int run(String... args) {
+        BasaltCli root = new BasaltCli();
+        CommandLine cli = new CommandLine(root);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (root.debug) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            commandLine.getErr().println("basalt: error: " + oneLine(e));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    private static String oneLine(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message.replace('\n', ' ');
+    }
+}

@@ -1,0 +1,89 @@
+package dev.basalt.cli;
+
+import dev.basalt.api.BasaltApplication;
+import dev.basalt.platform.config.BasaltConfig;
+import dev.basalt.platform.config.ConfigLoader;
+import dev.basalt.platform.config.DataDirectory;
+import dev.basalt.platform.security.CredentialsStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code basalt serve}: runs the server until SIGTERM/SIGINT, then drains in-flight requests and stops. */
+@Command(name = "serve", description = {
+        "Run the Basalt server.",
+        "Configuration: defaults < DIR/basalt.yaml < BASALT_* environment < flags."})
+final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--port", paramLabel = "PORT", description = "TCP port (default 8080; 0 picks a free one).")
+    String port;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Interface to bind (default 127.0.0.1).")
+    String host;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default $BASALT_DATA or ~/.basalt).")
+    Path data;
+
+    @Option(names = "--print-config", description = "Print the effective configuration (secrets redacted) and exit.")
+    boolean printConfig;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> env = System.getenv();
+        Path dataDir = DataDirectory.resolve(data, env);
+        Map<String, String> flags = new LinkedHashMap<>();
+        if (host != null) {
+            flags.put("server.host", host);
+        }
+        if (port != null) {
+            flags.put("server.port", port);
+        }
+        BasaltConfig config = ConfigLoader.load(dataDir.resolve(ConfigLoader.FILE_NAME), env, flags);
+        PrintWriter out = spec.commandLine().getOut();
+        if (printConfig) {
+            out.println("# effective configuration: defaults < " + dataDir.resolve(ConfigLoader.FILE_NAME)
+                    + " < BASALT_* environment < flags");
+            out.println("# data directory: " + dataDir);
+            out.println("# credentials: " + CredentialsStore.describe(dataDir, env) + "; secrets are never printed");
+            out.print(ConfigLoader.toYaml(config));
+            out.flush();
+            return 0;
+        }
+
+        DataDirectory.ensureExists(dataDir);
+        CredentialsStore.Loaded credentials = CredentialsStore.loadOrCreate(dataDir, env);
+        BasaltApplication app = BasaltApplication.start(dataDir, config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("basalt: stopping (draining in-flight requests for up to "
+                    + config.server().drainTimeout().toSeconds() + "s)");
+            out.flush();
+            try {
+                app.close();
+            } catch (Exception e) {
+                spec.commandLine().getErr().println("basalt: error while stopping: " + e.getMessage());
+            }
+            out.println("basalt: stopped");
+            out.flush();
+            stopped.countDown();
+        }, "basalt-shutdown"));
+
+        out.println("basalt: data directory " + dataDir);
+        out.println("basalt: root credentials " + switch (credentials.source()) {
+            case ENVIRONMENT -> "from the environment";
+            case FILE -> "in " + credentials.file();
+            case GENERATED -> "generated into " + credentials.file() + " (AWS shared-credentials format)";
+        });
+        out.println("basalt: listening on " + app.uri());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

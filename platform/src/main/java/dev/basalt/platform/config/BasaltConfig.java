@@ -1,0 +1,12 @@
+package dev.basalt.platform.config;
+
+/**
+ * The effective configuration of one Basalt process: defaults, then {@code DIR/basalt.yaml}, then
+ * {@code BASALT_*} environment variables, then command-line flags (see {@link ConfigLoader}). Each section
+ * is a record; a record component is a key ({@code server.port} ↔ {@code BASALT_SERVER_PORT}).
+ */
+public record BasaltConfig(ServerConfig server) {
+    public static BasaltConfig defaults() {
+        return new BasaltConfig(ServerConfig.defaults());
+    }
+}

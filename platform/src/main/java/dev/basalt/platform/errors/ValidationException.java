@@ -1,0 +1,8 @@
+package dev.basalt.platform.errors;
+
+/** The request is malformed or breaks a rule (bad field, value out of range, malformed JSON). */
+public final class ValidationException extends BasaltException {
+    public ValidationException(String message) {
+        super(message);
+    }
+}
