@@ -43,6 +43,12 @@ public final class Quantization {
     /** Decodes {@code count} values of {@code type} from {@code data}. */
     public static float[] dequantize(GgmlType type, MemorySegment data, int count) {
         float[] out = new float[count];
+        dequantize(type, data, count, out);
+        return out;
+    }
+
+    /** Decodes {@code count} values of {@code type} from {@code data} into {@code out[0..count)}. */
+    public static void dequantize(GgmlType type, MemorySegment data, int count, float[] out) {
         switch (type) {
             case F32 -> MemorySegment.copy(data, F32, 0, out, 0, count);
             case F16 -> {
@@ -75,9 +81,104 @@ public final class Quantization {
                     }
                 }
             }
-            default -> throw new UnsupportedOperationException("dequantizing " + type + " is not supported yet");
+            case Q4_K -> dequantizeQ4K(data, count, out);
+            case Q5_K -> dequantizeQ5K(data, count, out);
+            case Q6_K -> dequantizeQ6K(data, count, out);
+            default -> throw new UnsupportedOperationException("dequantizing " + type + " is not supported");
         }
-        return out;
+    }
+
+    /**
+     * The 6-bit scale and min of sub-block {@code j} (0..7) of a Q4_K/Q5_K block, packed in 12 bytes as ggml's
+     * get_scale_min_k4: sub-blocks 0-3 in the low 6 bits of bytes 0-3 / 4-7, sub-blocks 4-7 split between the
+     * nibbles of bytes 8-11 and the top 2 bits of bytes 0-7. Returns {@code scale | min << 8}.
+     */
+    static int scaleMinK4(MemorySegment scales, long base, int j) {
+        int sc;
+        int m;
+        if (j < 4) {
+            sc = u8(scales, base + j) & 63;
+            m = u8(scales, base + j + 4) & 63;
+        } else {
+            sc = (u8(scales, base + j + 4) & 0x0F) | ((u8(scales, base + j - 4) >>> 6) << 4);
+            m = (u8(scales, base + j + 4) >>> 4) | ((u8(scales, base + j) >>> 6) << 4);
+        }
+        return sc | m << 8;
+    }
+
+    /** Q4_K: 256 values in 8 sub-blocks of 32, value = d * scale * q - dmin * min, q a 4-bit nibble. */
+    private static void dequantizeQ4K(MemorySegment data, int count, float[] out) {
+        for (int b = 0; b < count / 256; b++) {
+            long base = 144L * b;
+            float d = Float.float16ToFloat(data.get(I16, base));
+            float dmin = Float.float16ToFloat(data.get(I16, base + 2));
+            long qs = base + 16;
+            for (int chunk = 0; chunk < 4; chunk++) { // 64 values per chunk: low nibbles then high nibbles
+                int sm1 = scaleMinK4(data, base + 4, 2 * chunk);
+                int sm2 = scaleMinK4(data, base + 4, 2 * chunk + 1);
+                for (int l = 0; l < 32; l++) {
+                    int q = u8(data, qs + 32L * chunk + l);
+                    out[256 * b + 64 * chunk + l] = d * (sm1 & 0xFF) * (q & 0x0F) - dmin * (sm1 >>> 8);
+                    out[256 * b + 64 * chunk + 32 + l] = d * (sm2 & 0xFF) * (q >>> 4) - dmin * (sm2 >>> 8);
+                }
+            }
+        }
+    }
+
+    /** Q5_K: like Q4_K with a fifth bit per value taken from the 32-byte qh array (bit 2*chunk / 2*chunk+1). */
+    private static void dequantizeQ5K(MemorySegment data, int count, float[] out) {
+        for (int b = 0; b < count / 256; b++) {
+            long base = 176L * b;
+            float d = Float.float16ToFloat(data.get(I16, base));
+            float dmin = Float.float16ToFloat(data.get(I16, base + 2));
+            long qh = base + 16;
+            long qs = base + 48;
+            for (int chunk = 0; chunk < 4; chunk++) {
+                int sm1 = scaleMinK4(data, base + 4, 2 * chunk);
+                int sm2 = scaleMinK4(data, base + 4, 2 * chunk + 1);
+                for (int l = 0; l < 32; l++) {
+                    int q = u8(data, qs + 32L * chunk + l);
+                    int h = u8(data, qh + l);
+                    int lo = (q & 0x0F) | ((h >>> (2 * chunk)) & 1) << 4;
+                    int hi = (q >>> 4) | ((h >>> (2 * chunk + 1)) & 1) << 4;
+                    out[256 * b + 64 * chunk + l] = d * (sm1 & 0xFF) * lo - dmin * (sm1 >>> 8);
+                    out[256 * b + 64 * chunk + 32 + l] = d * (sm2 & 0xFF) * hi - dmin * (sm2 >>> 8);
+                }
+            }
+        }
+    }
+
+    /**
+     * Q6_K: 256 values in 16 sub-blocks of 16 with signed 8-bit scales; each 6-bit value is 4 low bits from ql
+     * and 2 high bits from qh, minus 32. Two halves of 128 values, each spread over 64 ql and 32 qh bytes.
+     */
+    private static void dequantizeQ6K(MemorySegment data, int count, float[] out) {
+        for (int b = 0; b < count / 256; b++) {
+            long base = 210L * b;
+            float d = Float.float16ToFloat(data.get(I16, base + 208));
+            for (int half = 0; half < 2; half++) {
+                long ql = base + 64L * half;
+                long qh = base + 128 + 32L * half;
+                long sc = base + 192 + 8L * half;
+                int o = 256 * b + 128 * half;
+                for (int l = 0; l < 32; l++) {
+                    int h = u8(data, qh + l);
+                    int q1 = ((u8(data, ql + l) & 0x0F) | (h & 3) << 4) - 32;
+                    int q2 = ((u8(data, ql + l + 32) & 0x0F) | ((h >>> 2) & 3) << 4) - 32;
+                    int q3 = ((u8(data, ql + l) >>> 4) | ((h >>> 4) & 3) << 4) - 32;
+                    int q4 = ((u8(data, ql + l + 32) >>> 4) | ((h >>> 6) & 3) << 4) - 32;
+                    int is = l / 16;
+                    out[o + l] = d * data.get(ValueLayout.JAVA_BYTE, sc + is) * q1;
+                    out[o + l + 32] = d * data.get(ValueLayout.JAVA_BYTE, sc + is + 2) * q2;
+                    out[o + l + 64] = d * data.get(ValueLayout.JAVA_BYTE, sc + is + 4) * q3;
+                    out[o + l + 96] = d * data.get(ValueLayout.JAVA_BYTE, sc + is + 6) * q4;
+                }
+            }
+        }
+    }
+
+    private static int u8(MemorySegment data, long offset) {
+        return Byte.toUnsignedInt(data.get(ValueLayout.JAVA_BYTE, offset));
     }
 
     /** Round to nearest even on the upper 16 bits, NaN kept quiet (as ggml's GGML_FP32_TO_BF16). */

@@ -1,0 +1,232 @@
+package dev.basalt.engine.tensor;
+
+import dev.basalt.engine.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Dot products of one weight row with an activation, dequantizing on the fly (the weights are read once, in
+ * their compact form, which is what makes decoding memory-bandwidth bound rather than copy bound). Uses the
+ * widest float species the CPU prefers (8 lanes on AVX2, 16 on AVX-512); bytes are loaded with as many lanes
+ * as there are float lanes so that one byte load widens to exactly one float vector.
+ *
+ * <p>Every method here has a plain-loop twin in {@link ScalarKernels} that tests compare it against.
+ */
+public final class Kernels {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int L = F.length();
+    /** False where the CPU's vectors are narrower than 8 floats (then the scalar twins run instead). */
+    static final boolean VECTORIZED = L >= 8 && L <= 16;
+    private static final VectorSpecies<Byte> B = VECTORIZED ? VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * L)) : null;
+    private static final VectorSpecies<Short> S = VECTORIZED ? VectorSpecies.of(short.class, VectorShape.forBitSize(16 * L)) : null;
+    private static final VectorSpecies<Integer> I = VECTORIZED ? VectorSpecies.of(int.class, F.vectorShape()) : null;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+
+    private Kernels() {}
+
+    /** Dot product of the row at byte offset {@code offset} of {@code w} (type {@code type}) with {@code x}. */
+    public static float dot(GgmlType type, MemorySegment w, long offset, Activation x) {
+        if (!VECTORIZED) {
+            return ScalarKernels.dot(type, w, offset, x);
+        }
+        return switch (type) {
+            case F32 -> dotF32(w, offset, x.values);
+            case F16 -> dotF16(w, offset, x.values);
+            case BF16 -> dotBF16(w, offset, x.values);
+            case Q8_0 -> dotQ8_0(w, offset, x);
+            case Q4_0 -> dotQ4_0(w, offset, x);
+            case Q4_K -> dotQ4K(w, offset, x);
+            case Q5_K -> dotQ5K(w, offset, x);
+            case Q6_K -> dotQ6K(w, offset, x);
+            default -> throw new UnsupportedOperationException("no kernel for " + type);
+        };
+    }
+
+    static float dotF32(MemorySegment w, long offset, float[] x) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * L <= x.length; i += 2 * L) {
+            a0 = FloatVector.fromMemorySegment(F, w, offset + 4L * i, LE).fma(FloatVector.fromArray(F, x, i), a0);
+            a1 = FloatVector.fromMemorySegment(F, w, offset + 4L * (i + L), LE).fma(FloatVector.fromArray(F, x, i + L), a1);
+        }
+        for (; i < x.length; i += L) { // sizes are multiples of 32, so at most one single step remains
+            a0 = FloatVector.fromMemorySegment(F, w, offset + 4L * i, LE).fma(FloatVector.fromArray(F, x, i), a0);
+        }
+        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * F16 → F32 without a conversion instruction: the 15 magnitude bits shifted into F32 position and scaled
+     * by 2^112 re-bias the exponent and turn F16 subnormals into the right F32 values. (Infinities and NaNs,
+     * which weights never hold, come out as large finite values.)
+     */
+    static float dotF16(MemorySegment w, long offset, float[] x) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int i = 0; i < x.length; i += L) {
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, offset + 2L * i, LE).castShape(I, 0);
+            FloatVector magnitude = h.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
+            IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            FloatVector v = magnitude.reinterpretAsInts().or(sign).reinterpretAsFloats();
+            acc = v.fma(FloatVector.fromArray(F, x, i), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    static float dotBF16(MemorySegment w, long offset, float[] x) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int i = 0; i < x.length; i += L) {
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, offset + 2L * i, LE).castShape(I, 0);
+            FloatVector v = h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            acc = v.fma(FloatVector.fromArray(F, x, i), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Q8_0 × Q8_0: per block the integer dot product (exact in float) times both scales, as llama.cpp. */
+    static float dotQ8_0(MemorySegment w, long offset, Activation x) {
+        FloatVector acc = FloatVector.zero(F);
+        int blocks = x.values.length / 32;
+        for (int b = 0; b < blocks; b++) {
+            long base = offset + 34L * b;
+            FloatVector s = FloatVector.zero(F);
+            for (int j = 0; j < 32; j += L) {
+                FloatVector wq = (FloatVector) ByteVector.fromMemorySegment(B, w, base + 2 + j, LE).castShape(F, 0);
+                s = wq.fma(FloatVector.fromArray(F, x.q8, 32 * b + j), s);
+            }
+            float d = Float.float16ToFloat(w.get(I16, base)) * x.q8Scale[b];
+            acc = s.fma(FloatVector.broadcast(F, d), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Q4_0 × Q8_0: nibbles (low → values 0..15 of the block, high → 16..31) minus 8. */
+    static float dotQ4_0(MemorySegment w, long offset, Activation x) {
+        FloatVector acc = FloatVector.zero(F);
+        int blocks = x.values.length / 32;
+        for (int b = 0; b < blocks; b++) {
+            long base = offset + 18L * b;
+            FloatVector s = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += L) {
+                ByteVector packed = ByteVector.fromMemorySegment(B, w, base + 2 + j, LE);
+                FloatVector lo = (FloatVector) packed.and((byte) 0x0F).sub((byte) 8).castShape(F, 0);
+                FloatVector hi = (FloatVector) packed.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0F).sub((byte) 8).castShape(F, 0);
+                s = lo.fma(FloatVector.fromArray(F, x.q8, 32 * b + j), s);
+                s = hi.fma(FloatVector.fromArray(F, x.q8, 32 * b + 16 + j), s);
+            }
+            float d = Float.float16ToFloat(w.get(I16, base)) * x.q8Scale[b];
+            acc = s.fma(FloatVector.broadcast(F, d), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Q4_K: per 32-value sub-block, d*scale*Σ(q·x) − dmin*min*Σx; Σx per sub-block comes precomputed with the
+     * activation, so the min term costs one scalar multiply-add per sub-block.
+     */
+    static float dotQ4K(MemorySegment w, long offset, Activation x) {
+        FloatVector acc = FloatVector.zero(F);
+        float mins = 0;
+        int blocks = x.values.length / 256;
+        for (int b = 0; b < blocks; b++) {
+            long base = offset + 144L * b;
+            float d = Float.float16ToFloat(w.get(I16, base));
+            float dmin = Float.float16ToFloat(w.get(I16, base + 2));
+            for (int chunk = 0; chunk < 4; chunk++) {
+                int sm1 = Quantization.scaleMinK4(w, base + 4, 2 * chunk);
+                int sm2 = Quantization.scaleMinK4(w, base + 4, 2 * chunk + 1);
+                int xo = 256 * b + 64 * chunk;
+                FloatVector s1 = FloatVector.zero(F);
+                FloatVector s2 = FloatVector.zero(F);
+                for (int l = 0; l < 32; l += L) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, w, base + 16 + 32L * chunk + l, LE);
+                    FloatVector lo = (FloatVector) q.and((byte) 0x0F).castShape(F, 0);
+                    FloatVector hi = (FloatVector) q.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0F).castShape(F, 0);
+                    s1 = lo.fma(FloatVector.fromArray(F, x.values, xo + l), s1);
+                    s2 = hi.fma(FloatVector.fromArray(F, x.values, xo + 32 + l), s2);
+                }
+                acc = s1.fma(FloatVector.broadcast(F, d * (sm1 & 0xFF)), acc);
+                acc = s2.fma(FloatVector.broadcast(F, d * (sm2 & 0xFF)), acc);
+                mins += dmin * (sm1 >>> 8) * x.sums32[xo / 32] + dmin * (sm2 >>> 8) * x.sums32[xo / 32 + 1];
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD) - mins;
+    }
+
+    /** Q5_K: Q4_K plus a fifth bit per value from qh (bit 2*chunk for the low half, 2*chunk+1 for the high). */
+    static float dotQ5K(MemorySegment w, long offset, Activation x) {
+        FloatVector acc = FloatVector.zero(F);
+        float mins = 0;
+        int blocks = x.values.length / 256;
+        for (int b = 0; b < blocks; b++) {
+            long base = offset + 176L * b;
+            float d = Float.float16ToFloat(w.get(I16, base));
+            float dmin = Float.float16ToFloat(w.get(I16, base + 2));
+            for (int chunk = 0; chunk < 4; chunk++) {
+                int sm1 = Quantization.scaleMinK4(w, base + 4, 2 * chunk);
+                int sm2 = Quantization.scaleMinK4(w, base + 4, 2 * chunk + 1);
+                int xo = 256 * b + 64 * chunk;
+                FloatVector s1 = FloatVector.zero(F);
+                FloatVector s2 = FloatVector.zero(F);
+                for (int l = 0; l < 32; l += L) {
+                    ByteVector q = ByteVector.fromMemorySegment(B, w, base + 48 + 32L * chunk + l, LE);
+                    ByteVector h = ByteVector.fromMemorySegment(B, w, base + 16 + l, LE);
+                    ByteVector h1 = h.lanewise(VectorOperators.ASHR, 2 * chunk).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
+                    ByteVector h2 = h.lanewise(VectorOperators.ASHR, 2 * chunk + 1).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
+                    FloatVector lo = (FloatVector) q.and((byte) 0x0F).or(h1).castShape(F, 0);
+                    FloatVector hi = (FloatVector) q.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0F).or(h2).castShape(F, 0);
+                    s1 = lo.fma(FloatVector.fromArray(F, x.values, xo + l), s1);
+                    s2 = hi.fma(FloatVector.fromArray(F, x.values, xo + 32 + l), s2);
+                }
+                acc = s1.fma(FloatVector.broadcast(F, d * (sm1 & 0xFF)), acc);
+                acc = s2.fma(FloatVector.broadcast(F, d * (sm2 & 0xFF)), acc);
+                mins += dmin * (sm1 >>> 8) * x.sums32[xo / 32] + dmin * (sm2 >>> 8) * x.sums32[xo / 32 + 1];
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD) - mins;
+    }
+
+    /** Q6_K: four 6-bit values per (ql, ql+32, qh) byte triple, signed 8-bit scale per 16 values. */
+    static float dotQ6K(MemorySegment w, long offset, Activation x) {
+        FloatVector acc = FloatVector.zero(F);
+        int blocks = x.values.length / 256;
+        for (int b = 0; b < blocks; b++) {
+            long base = offset + 210L * b;
+            float d = Float.float16ToFloat(w.get(I16, base + 208));
+            for (int half = 0; half < 2; half++) {
+                long ql = base + 64L * half;
+                long qh = base + 128 + 32L * half;
+                long sc = base + 192 + 8L * half;
+                int xo = 256 * b + 128 * half;
+                for (int l = 0; l < 32; l += L) {
+                    ByteVector q0 = ByteVector.fromMemorySegment(B, w, ql + l, LE);
+                    ByteVector q32 = ByteVector.fromMemorySegment(B, w, ql + 32 + l, LE);
+                    ByteVector h = ByteVector.fromMemorySegment(B, w, qh + l, LE);
+                    int is = l / 16;
+                    acc = q6(q0.and((byte) 0x0F), h, 0, x.values, xo + l, d * w.get(ValueLayout.JAVA_BYTE, sc + is), acc);
+                    acc = q6(q32.and((byte) 0x0F), h, 2, x.values, xo + 32 + l, d * w.get(ValueLayout.JAVA_BYTE, sc + is + 2), acc);
+                    acc = q6(q0.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0F), h, 4, x.values, xo + 64 + l,
+                            d * w.get(ValueLayout.JAVA_BYTE, sc + is + 4), acc);
+                    acc = q6(q32.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0F), h, 6, x.values, xo + 96 + l,
+                            d * w.get(ValueLayout.JAVA_BYTE, sc + is + 6), acc);
+                }
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static FloatVector q6(ByteVector low4, ByteVector h, int shift, float[] x, int xo, float scale, FloatVector acc) {
+        ByteVector high2 = h.lanewise(VectorOperators.ASHR, shift).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+        FloatVector q = (FloatVector) low4.or(high2).sub((byte) 32).castShape(F, 0);
+        return q.mul(FloatVector.fromArray(F, x, xo)).fma(FloatVector.broadcast(F, scale), acc);
+    }
+}
