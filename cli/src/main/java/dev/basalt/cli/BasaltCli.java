@@ -25,8 +25,15 @@ public final class BasaltCli {
 
     /** Runs the command line and returns the exit code (separate from {@link #main} for tests). */
     public static int run(String... args) {
+        return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with the given output streams (tests capture them). */
+    static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         BasaltCli root = new BasaltCli();
         CommandLine cli = new CommandLine(root);
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (root.debug) {
                 e.printStackTrace(commandLine.getErr());
