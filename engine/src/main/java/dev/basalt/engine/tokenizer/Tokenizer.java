@@ -336,10 +336,6 @@ public final class Tokenizer implements Vocabulary {
         return addEos;
     }
 
-    Model model() {
-        return model;
-    }
-
     /** The pre-tokenizer of a byte-level model; null for SentencePiece. */
     PreTokenizer preTokenizer() {
         return preTokenizer;
