@@ -14,7 +14,11 @@ import java.util.regex.Pattern;
  * the long s (U+017F) and the Kelvin sign, which llama.cpp does not.
  */
 public enum PreTokenizer {
-    /** GPT-2's expression; {@code tokenizer.ggml.pre} absent, {@code default}, {@code gpt-2} or {@code gpt2}. */
+    /**
+     * GPT-2's expression; {@code tokenizer.ggml.pre} absent, {@code default}, {@code gpt-2} or {@code gpt2}.
+     * For absent/{@code default} llama.cpp warns and applies an older chain of four expressions; Basalt uses
+     * GPT-2's, which is what converted GPT-2-style models without a pre name were trained with.
+     */
     GPT2("'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+"),
     /** Llama 3 ({@code llama-bpe}): case-insensitive contractions, digits in groups of up to three. */
     LLAMA3(contractions() + "|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
