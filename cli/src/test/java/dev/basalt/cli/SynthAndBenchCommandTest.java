@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.basalt.engine.gguf.GgufFile;
+import dev.basalt.engine.tokenizer.Tokenizer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -33,6 +34,10 @@ class SynthAndBenchCommandTest {
             assertThat(gguf.getInt("qwen2.embedding_length")).isEqualTo(128);
             assertThat(gguf.tensor("blk.0.attn_q.weight").type().name()).isEqualTo("Q4_0");
             assertThat(gguf.tensors()).containsKey("blk.1.attn_q.bias");
+            Tokenizer tokenizer = Tokenizer.fromGguf(gguf);
+            assertThat(tokenizer.size()).isEqualTo(1024);
+            String text = "Once upon a time, 42 children said hello!";
+            assertThat(tokenizer.decode(tokenizer.encode(text, false, false))).isEqualTo(text);
         }
         assertThat(basalt("bench", "--model", model.toString(), "--threads", "2", "--prompt-tokens", "16",
                 "--gen-tokens", "4", "--repeat", "1", "--json")).as(err.toString()).isZero();

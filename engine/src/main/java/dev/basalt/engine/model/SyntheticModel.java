@@ -6,6 +6,7 @@ import dev.basalt.engine.tensor.Quantization;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import dev.basalt.engine.tokenizer.SyntheticTokenizer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -74,7 +75,12 @@ public final class SyntheticModel {
     }
 
     private static Consumer<GgufWriter> tokenizerFor(Shape shape) {
-        return w -> { };
+        SyntheticTokenizer tokenizer = switch (shape) {
+            case LLAMA_1B -> SyntheticTokenizer.llama3();
+            case SMOLLM_135M -> SyntheticTokenizer.smolLm();
+            case TINY -> SyntheticTokenizer.smolLmStyle(shape.vocabSize);
+        };
+        return tokenizer::writeTo;
     }
 
     /**
