@@ -40,6 +40,48 @@ final class ByteTrie {
         return node;
     }
 
+    /**
+     * A copy with nodes renumbered in depth-first preorder, so that a full walk (the vocabulary mask) reads the
+     * arrays front to back instead of jumping around by insertion order. {@code oldToNew} receives the mapping.
+     */
+    ByteTrie preorder(int[] oldToNew) {
+        ByteTrie copy = new ByteTrie();
+        int[] stack = new int[size];
+        int top = 0;
+        stack[top++] = ROOT;
+        int next = 0;
+        int[] order = new int[size];
+        while (top > 0) {
+            int node = stack[--top];
+            order[next] = node;
+            oldToNew[node] = next++;
+            // Push children in reverse so that the first child is visited first.
+            int count = 0;
+            for (int c = firstChild[node]; c >= 0; c = nextSibling[c]) {
+                stack[top + count++] = c;
+            }
+            for (int i = 0, j = count - 1; i < j; i++, j--) {
+                int tmp = stack[top + i];
+                stack[top + i] = stack[top + j];
+                stack[top + j] = tmp;
+            }
+            top += count;
+        }
+        copy.firstChild = new int[size];
+        copy.nextSibling = new int[size];
+        copy.label = new int[size];
+        copy.value = new int[size];
+        copy.size = size;
+        for (int n = 0; n < size; n++) {
+            int old = order[n];
+            copy.firstChild[n] = firstChild[old] < 0 ? -1 : oldToNew[firstChild[old]];
+            copy.nextSibling[n] = nextSibling[old] < 0 ? -1 : oldToNew[nextSibling[old]];
+            copy.label[n] = label[old];
+            copy.value[n] = value[old];
+        }
+        return copy;
+    }
+
     private int newNode(int b) {
         if (size == firstChild.length) {
             int n = size * 2;

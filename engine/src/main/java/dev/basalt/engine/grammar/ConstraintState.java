@@ -9,7 +9,8 @@ import java.util.Arrays;
  * <p>Cost model (llama.cpp's): {@link #allows} replays one token's bytes on a scratch copy of the automaton,
  * which is cheap, so the usual step is "sample, check, accept"; only when the sampled token is refused does
  * {@link #mask} compute the full set of allowed tokens, walking the vocabulary trie so that a shared prefix is
- * matched once for all the tokens that start with it. {@link #sample} does exactly that.
+ * matched once for all the tokens that start with it (inside a string, where almost everything is allowed, it
+ * starts from the precomputed set of plain-text tokens instead). {@link #sample} does exactly that.
  *
  * <p>End-of-generation tokens are allowed only when the JSON value is complete; other control tokens never.
  */
@@ -79,11 +80,24 @@ public final class ConstraintState {
         }
         Arrays.fill(allowed, false);
         if (!finished) {
-            levels[0].copyFrom(current);
-            walk(ByteTrie.ROOT, 0);
-            if (current.isComplete()) {
+            int room = current.stringBodyRoom();
+            if (room >= 0) {
+                // Inside a string nearly every token is allowed and a trie walk would visit the whole vocabulary:
+                // a plain-text token is allowed exactly when it fits the room left, so only the others are tried.
+                int[] chars = tokens.plainStringChars();
                 for (int t = 0; t < allowed.length; t++) {
-                    allowed[t] |= tokens.vocabulary().isEndOfGeneration(t);
+                    allowed[t] = chars[t] >= 0 && chars[t] <= room;
+                }
+                for (int t : tokens.otherTextTokens()) {
+                    allowed[t] = allows(t);
+                }
+            } else {
+                levels[0].copyFrom(current);
+                walk(ByteTrie.ROOT, 0);
+            }
+            if (current.isComplete()) {
+                for (int t : tokens.endOfGeneration()) {
+                    allowed[t] = true;
                 }
             }
         }

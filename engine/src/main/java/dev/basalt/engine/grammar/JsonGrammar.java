@@ -1,17 +1,16 @@
 package dev.basalt.engine.grammar;
 
-import java.util.List;
-
 /**
  * A compiled schema: node tables the {@link JsonMatcher} walks. Nodes refer to each other by index so that the
  * "any JSON" grammar can be recursive. Immutable once built, shared by every sequence.
  *
  * <p>Every value position is a {@link Value}: a dispatch on the value's first byte to at most one object, array,
  * string and number form, plus a set of literal byte strings (enum, const, true/false/null). The compiler
- * guarantees that no two forms can start with the same byte, so the automaton is deterministic.
+ * guarantees that no two forms can start with the same byte, so the automaton is deterministic. Arrays rather
+ * than lists because the matcher indexes them for every byte of every trial token; never modified.
  */
-record JsonGrammar(List<Value> values, List<ObjectForm> objects, List<ArrayForm> arrays, List<StringForm> strings,
-                   List<NumberForm> numbers, List<ByteTrie> literals, int root) {
+record JsonGrammar(Value[] values, ObjectForm[] objects, ArrayForm[] arrays, StringForm[] strings,
+                   NumberForm[] numbers, ByteTrie[] literals, int root) {
 
     static final int NONE = -1;
 

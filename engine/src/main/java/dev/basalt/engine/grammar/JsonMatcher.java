@@ -102,9 +102,26 @@ final class JsonMatcher {
         return switch (stack[top + KIND]) {
             case NUMBER -> isAcceptingNumber(stack[top + PHASE]);
             case LITERAL -> stack[top + X] != ByteTrie.ROOT
-                    && grammar.literals().get(stack[top + NODE]).value(stack[top + X]) >= 0;
+                    && grammar.literals()[stack[top + NODE]].value(stack[top + X]) >= 0;
             default -> false;
         };
+    }
+
+    /**
+     * How many more characters the string being generated may take, when the automaton is inside a string body
+     * between characters (not in an escape or a UTF-8 sequence); -1 anywhere else.
+     */
+    int stringBodyRoom() {
+        int f = (depth - 1) * FRAME;
+        if (stack[f + KIND] != STRING || stack[f + PHASE] != BODY) {
+            return -1;
+        }
+        return grammar.strings()[stack[f + NODE]].maxLength() - stack[f + X];
+    }
+
+    /** Characters of the current string so far, when {@link #stringBodyRoom()} is not -1. */
+    int stringLength() {
+        return stack[(depth - 1) * FRAME + X];
     }
 
     private boolean push(int kind, int node, int phase) {
@@ -158,7 +175,7 @@ final class JsonMatcher {
         if (isWhitespace(b)) {
             return whitespace(f);
         }
-        Value v = grammar.values().get(stack[f + NODE]);
+        Value v = grammar.values()[stack[f + NODE]];
         if (b == '{' && v.object() != JsonGrammar.NONE) {
             replaceTop(OBJECT, v.object());
         } else if (b == '[' && v.array() != JsonGrammar.NONE) {
@@ -167,7 +184,7 @@ final class JsonMatcher {
             replaceTop(STRING, v.string());
         } else if ((b == '-' || isDigit(b)) && v.number() != JsonGrammar.NONE) {
             replaceTop(NUMBER, v.number());
-        } else if (v.literals() != JsonGrammar.NONE && grammar.literals().get(v.literals()).child(ByteTrie.ROOT, b) >= 0) {
+        } else if (v.literals() != JsonGrammar.NONE && grammar.literals()[v.literals()].child(ByteTrie.ROOT, b) >= 0) {
             replaceTop(LITERAL, v.literals());
         } else {
             return REJECT;
@@ -176,7 +193,7 @@ final class JsonMatcher {
     }
 
     private int object(int f, int b) {
-        ObjectForm form = grammar.objects().get(stack[f + NODE]);
+        ObjectForm form = grammar.objects()[stack[f + NODE]];
         int phase = stack[f + PHASE];
         if (phase == START) {
             return b == '{' ? setPhase(f, OPEN) : REJECT;
@@ -236,7 +253,7 @@ final class JsonMatcher {
     }
 
     private int array(int f, int b) {
-        ArrayForm form = grammar.arrays().get(stack[f + NODE]);
+        ArrayForm form = grammar.arrays()[stack[f + NODE]];
         int phase = stack[f + PHASE];
         if (phase == START) {
             return b == '[' ? setPhase(f, OPEN) : REJECT;
@@ -271,7 +288,7 @@ final class JsonMatcher {
                 return b == '"' ? setPhase(f, BODY) : REJECT;
             }
             case BODY -> {
-                StringForm form = grammar.strings().get(stack[f + NODE]);
+                StringForm form = grammar.strings()[stack[f + NODE]];
                 if (b == '"') {
                     return stack[f + X] >= form.minLength() ? pop() : REJECT;
                 }
@@ -346,7 +363,7 @@ final class JsonMatcher {
     }
 
     private int number(int f, int b) {
-        boolean integer = grammar.numbers().get(stack[f + NODE]).integer();
+        boolean integer = grammar.numbers()[stack[f + NODE]].integer();
         int phase = stack[f + PHASE];
         int digits = stack[f + X];
         boolean digit = isDigit(b);
@@ -412,7 +429,7 @@ final class JsonMatcher {
     }
 
     private int literal(int f, int b) {
-        ByteTrie trie = grammar.literals().get(stack[f + NODE]);
+        ByteTrie trie = grammar.literals()[stack[f + NODE]];
         int node = stack[f + X];
         int next = trie.child(node, b);
         if (next >= 0) {

@@ -49,8 +49,9 @@ final class SchemaCompiler {
     }
 
     private JsonGrammar build(int root) {
-        return new JsonGrammar(List.copyOf(values), List.copyOf(objects), List.copyOf(arrays), List.copyOf(strings),
-                List.copyOf(numbers), List.copyOf(literals), root);
+        return new JsonGrammar(values.toArray(Value[]::new), objects.toArray(ObjectForm[]::new),
+                arrays.toArray(ArrayForm[]::new), strings.toArray(StringForm[]::new),
+                numbers.toArray(NumberForm[]::new), literals.toArray(ByteTrie[]::new), root);
     }
 
     private static IllegalArgumentException error(String path, String message) {

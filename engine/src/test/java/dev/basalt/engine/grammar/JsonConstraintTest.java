@@ -234,6 +234,30 @@ class JsonConstraintTest {
     }
 
     @Test
+    void maskAllowsAndAcceptAllocateNothing() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        JsonConstraint c = JsonSchemaGrammar.compile(SCHEMAS.get(0));
+        float[] logits = new float[VOCAB.size()];
+        byte[] text = "{\"name\":\"abc\",\"age\":12,\"tags\":[\"red\"]}".getBytes(StandardCharsets.UTF_8);
+        for (int round = 0; round < 3; round++) {
+            ConstraintState s = c.newState(TRIE);
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (byte b : text) {
+                s.mask(logits);
+                for (int t = 0; t < VOCAB.size(); t++) {
+                    s.allows(t);
+                }
+                s.accept(VOCAB.byteToken(b & 0xFF));
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            if (round == 2) { // after warm-up
+                assertThat(s.isComplete()).isTrue();
+                assertThat(allocated).as("bytes allocated over %d steps", text.length).isLessThan(1_000);
+            }
+        }
+    }
+
+    @Test
     void badSchemasGetClearErrors() {
         assertError("{\"type\":\"string\",\"pattern\":\"a+\"}", "unsupported keyword 'pattern'");
         assertError("{\"type\":\"string\",\"format\":\"date\"}", "supported: type");
