@@ -130,6 +130,9 @@ public final class ConstraintState {
      * (in place) and samples again. The chosen token is accepted here and in the sampler.
      */
     public int sample(Sampler sampler, float[] logits) {
+        if (finished) {
+            throw new IllegalStateException("the JSON constraint has already accepted an end-of-generation token");
+        }
         int token = sampler.sample(logits);
         if (!allows(token)) {
             mask(logits);

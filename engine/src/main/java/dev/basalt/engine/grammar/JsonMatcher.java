@@ -176,9 +176,12 @@ final class JsonMatcher {
             return whitespace(f);
         }
         Value v = grammar.values()[stack[f + NODE]];
-        if (b == '{' && v.object() != JsonGrammar.NONE) {
+        // A container needs one frame above it for its members; at the limit only scalars may start, so the
+        // free-form grammar can always continue instead of reaching a state that allows no byte at all.
+        boolean room = depth < MAX_DEPTH;
+        if (b == '{' && v.object() != JsonGrammar.NONE && room) {
             replaceTop(OBJECT, v.object());
-        } else if (b == '[' && v.array() != JsonGrammar.NONE) {
+        } else if (b == '[' && v.array() != JsonGrammar.NONE && room) {
             replaceTop(ARRAY, v.array());
         } else if (b == '"' && v.string() != JsonGrammar.NONE) {
             replaceTop(STRING, v.string());

@@ -122,6 +122,24 @@ class JsonConstraintTest {
     }
 
     @Test
+    void deepFreeFormNestingStopsOpeningContainersButNeverDeadEnds() {
+        JsonConstraint any = JsonSchemaGrammar.anyObject();
+        StringBuilder text = new StringBuilder("{\"a\":");
+        JsonMatcher m = feed(any, text.toString());
+        int opened = 1;
+        while (m.advance('[')) {
+            opened++;
+        }
+        assertThat(opened).as("frames: the root, the containers, one scalar").isEqualTo(JsonMatcher.MAX_DEPTH - 2);
+        assertThat(m.advance('1')).as("a scalar still fits at the limit").isTrue();
+        for (int i = 1; i < opened; i++) {
+            assertThat(m.advance(']')).isTrue();
+        }
+        assertThat(m.advance('}')).isTrue();
+        assertThat(m.isComplete()).isTrue();
+    }
+
+    @Test
     void rejectsInvalidUtf8InStrings() {
         JsonConstraint c = JsonSchemaGrammar.compile("{\"type\":\"string\"}");
         JsonMatcher m = new JsonMatcher(schemaGrammar(c));
@@ -231,6 +249,11 @@ class JsonConstraintTest {
         logits[VOCAB.byteToken('f')] = 5;
         assertThat(s.sample(sampler, logits)).isEqualTo(VOCAB.byteToken('f'));
         assertThat(logits[VOCAB.byteToken('x')]).isEqualTo(Float.NEGATIVE_INFINITY);
+        float[] fresh = new float[VOCAB.size()];
+        fresh[VOCAB.byteToken('a')] = 3; // "fa" is a prefix of false: allowed without masking
+        fresh[VOCAB.byteToken('x')] = 1;
+        assertThat(s.sample(sampler, fresh)).isEqualTo(VOCAB.byteToken('a'));
+        assertThat(fresh[VOCAB.byteToken('x')]).as("no mask when the sampled token is allowed").isEqualTo(1f);
     }
 
     @Test
