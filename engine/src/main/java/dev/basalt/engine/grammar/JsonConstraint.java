@@ -11,6 +11,10 @@ public final class JsonConstraint {
         this.grammar = grammar;
     }
 
+    JsonGrammar grammar() {
+        return grammar;
+    }
+
     public ConstraintState newState(TokenTrie tokens) {
         if (tokens == null) {
             throw new IllegalArgumentException("tokens must not be null");

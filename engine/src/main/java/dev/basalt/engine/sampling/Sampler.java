@@ -188,24 +188,27 @@ public final class Sampler {
     }
 
     private int draw(float max) {
+        // min-p keeps the tokens whose probability is at least minP times the best one's: a logit threshold.
+        float minLogit = params.minP() > 0 ? (float) (max + Math.log(params.minP())) : Float.NEGATIVE_INFINITY;
         int n;
         if (params.topK() > 0 && params.topK() < vocabSize) {
             n = selectTopK(params.topK());
-            n = cutTopP(n, sumWeightsOfCandidates(n, max));
+            n = trimBelow(cutTopP(n, sumWeightsOfCandidates(n, max)), minLogit);
         } else if (params.topP() < 1) {
             double total = weightsAndBuckets(max);
-            n = cutTopP(selectTopPPrefix(max, total), total);
+            n = trimBelow(cutTopP(selectTopPPrefix(max, total), total), minLogit);
         } else {
-            n = gatherAbove(params.minP() > 0 ? (float) (max + Math.log(params.minP())) : Float.NEGATIVE_INFINITY);
-            return drawWithTemperature(n, max);
-        }
-        if (params.minP() > 0) {
-            float threshold = (float) (max + Math.log(params.minP()));
-            while (n > 1 && scores[candidates[n - 1]] < threshold) {
-                n--;
-            }
+            n = gatherAbove(minLogit); // nothing sorted: the candidates stay in id order
         }
         return drawWithTemperature(n, max);
+    }
+
+    /** Drops the tail of a best-first candidate list below {@code minLogit}; the best token always stays. */
+    private int trimBelow(int n, float minLogit) {
+        while (n > 1 && scores[candidates[n - 1]] < minLogit) {
+            n--;
+        }
+        return n;
     }
 
     /** candidates[0..k) = the k best finite-score tokens, best first. */

@@ -63,23 +63,13 @@ class JsonConstraintTest {
 
     /** Feeds raw bytes (not tokens) through a fresh automaton. */
     private static JsonMatcher feed(JsonConstraint c, String text) {
-        JsonMatcher m = new JsonMatcher(schemaGrammar(c));
+        JsonMatcher m = new JsonMatcher(c.grammar());
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             if (!m.advance(b & 0xFF)) {
                 return null;
             }
         }
         return m;
-    }
-
-    private static JsonGrammar schemaGrammar(JsonConstraint c) {
-        try {
-            var f = JsonConstraint.class.getDeclaredField("grammar");
-            f.setAccessible(true);
-            return (JsonGrammar) f.get(c);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
     }
 
     private static boolean complete(JsonConstraint c, String text) {
@@ -142,9 +132,9 @@ class JsonConstraintTest {
     @Test
     void rejectsInvalidUtf8InStrings() {
         JsonConstraint c = JsonSchemaGrammar.compile("{\"type\":\"string\"}");
-        JsonMatcher m = new JsonMatcher(schemaGrammar(c));
+        JsonMatcher m = new JsonMatcher(c.grammar());
         assertThat(m.advance('"')).isTrue();
-        JsonMatcher copy = new JsonMatcher(schemaGrammar(c));
+        JsonMatcher copy = new JsonMatcher(c.grammar());
         for (int[] bad : new int[][] {{0xC0, 0x80}, {0xE0, 0x80}, {0xED, 0xA0}, {0xF4, 0x90}, {0xF5}, {0x80},
                 {0x1F}, {0xE6, 0x41}}) {
             copy.copyFrom(m);
