@@ -112,6 +112,33 @@ class JsonConstraintTest {
     }
 
     @Test
+    void everyDeclaredFormIsReachable() throws Exception {
+        JsonConstraint c = JsonSchemaGrammar.compile(SCHEMAS.get(2));
+        for (String doc : List.of(
+                "{\"kind\":\"a\",\"items\":[]}",
+                "{\"kind\":12,\"value\":null,\"items\":[{\"id\":-3}]}",
+                "{\"kind\":1,\"value\":\"abcd\",\"items\":[{\"id\":0,\"name\":\"xyz\"},{\"id\":7}]}",
+                "{\"kind\":null,\"items\":[]}",
+                "{\"kind\":{\"x\":[1,2]},\"items\":[]}")) {
+            assertThat(complete(c, doc)).as(doc).isTrue();
+            assertThat(SchemaValidator.validate(JSON.readTree(SCHEMAS.get(2)), JSON.readTree(doc))).isEmpty();
+        }
+        assertThat(feed(c, "{\"kind\":\"a\",\"value\":\"a\"\"")).as("minLength 2").isNull();
+        assertThat(feed(c, "{\"kind\":2")).as("not in enum").isNull();
+        JsonConstraint union = JsonSchemaGrammar.compile(
+                "{\"anyOf\":[{\"type\":\"integer\"},{\"type\":\"number\"},{\"enum\":[\"a\\\"b\",\"line\\nx\",\"é\"]}]}");
+        assertThat(complete(union, "2.5")).as("number wins over integer").isTrue();
+        assertThat(complete(union, "\"a\\\"b\"")).isTrue();
+        assertThat(complete(union, "\"line\\nx\"")).isTrue();
+        assertThat(complete(union, "\"é\"")).isTrue();
+        assertThat(feed(union, "\"b")).isNull();
+        JsonConstraint nullable = JsonSchemaGrammar.compile("{\"type\":[\"string\",\"null\"],\"maxLength\":1}");
+        assertThat(complete(nullable, "null")).isTrue();
+        assertThat(complete(nullable, "\"日\"")).as("maxLength counts characters, not bytes").isTrue();
+        assertThat(feed(nullable, "\"ab")).isNull();
+    }
+
+    @Test
     void deepFreeFormNestingStopsOpeningContainersButNeverDeadEnds() {
         JsonConstraint any = JsonSchemaGrammar.anyObject();
         StringBuilder text = new StringBuilder("{\"a\":");
