@@ -8,7 +8,7 @@ import java.util.Random;
  * cost of {@link ConstraintState#mask} (the full vocabulary walk, paid only when a sampled token is refused)
  * and of {@link ConstraintState#allows} (the per-step check) on synthetic 32k and 128k vocabularies, in three
  * states: inside a free string (almost every token allowed: the mask's worst case), after an object's opening
- * brace (few tokens allowed) and inside a number.
+ * brace (few tokens allowed) and inside a number. Figures are the best of many runs (the machines are shared).
  *
  * <p>Run: {@code ./mvnw -q -pl engine -am test-compile} then
  * {@code java --add-modules jdk.incubator.vector -cp engine/target/classes:engine/target/test-classes
@@ -35,38 +35,34 @@ public final class ConstraintBench {
                 ConstraintState s = constraint.newState(trie);
                 feed(s, vocab, state[1]);
                 float[] logits = new float[vocab.size()];
-                int rounds = size > 64_000 ? 40 : 150;
-                long maskNs = 0;
-                int allowed = 0;
-                for (int r = 0; r < rounds * 2; r++) {
+                // Best of many runs: this machine is shared, and the minimum is what the code costs undisturbed.
+                long maskNs = Long.MAX_VALUE;
+                for (int r = 0; r < 300; r++) {
                     java.util.Arrays.fill(logits, 0f);
                     long start = System.nanoTime();
                     s.mask(logits);
-                    if (r >= rounds) { // first half is warm-up
-                        maskNs += System.nanoTime() - start;
-                    }
+                    maskNs = Math.min(maskNs, System.nanoTime() - start);
                 }
+                int allowed = 0;
                 for (float l : logits) {
                     allowed += l == 0f ? 1 : 0;
                 }
                 Random rnd = new Random(2);
-                int[] probes = new int[100_000];
+                int[] probes = new int[10_000];
                 for (int i = 0; i < probes.length; i++) {
                     probes[i] = rnd.nextInt(vocab.size());
                 }
-                long allowsNs = 0;
+                long allowsNs = Long.MAX_VALUE;
                 int sink = 0;
-                for (int r = 0; r < 6; r++) {
+                for (int r = 0; r < 200; r++) {
                     long start = System.nanoTime();
                     for (int p : probes) {
                         sink += s.allows(p) ? 1 : 0;
                     }
-                    if (r >= 3) {
-                        allowsNs += System.nanoTime() - start;
-                    }
+                    allowsNs = Math.min(allowsNs, System.nanoTime() - start);
                 }
-                System.out.printf("%-8d %-14s %12d %14.1f %10d%s%n", size, state[0], maskNs / rounds,
-                        allowsNs / (3.0 * probes.length), allowed, sink < 0 ? "!" : "");
+                System.out.printf("%-8d %-14s %12d %14.1f %10d%s%n", size, state[0], maskNs,
+                        allowsNs / (double) probes.length, allowed, sink < 0 ? "!" : "");
             }
             System.out.printf("%-8d trie build %d ms, %d nodes%n", size, buildMs, trie.trie().size());
         }
