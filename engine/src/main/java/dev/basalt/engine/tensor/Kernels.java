@@ -10,6 +10,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -31,7 +32,33 @@ public final class Kernels {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
 
+    /** Shuffles that bring lane i + shift to lane i, for shift = L/2, L/4, ... 1. */
+    private static final VectorShuffle<Float>[] FOLDS = folds();
+
     private Kernels() {}
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] folds = new VectorShuffle[steps];
+        for (int s = 0; s < steps; s++) {
+            int shift = L >> (s + 1);
+            folds[s] = VectorShuffle.fromOp(F, i -> (i + shift) % L);
+        }
+        return folds;
+    }
+
+    /**
+     * The sum of the lanes in a fixed order. {@code reduceLanes(ADD)} may add in a different order once the
+     * JIT compiles it than when interpreted, which would make the same request give different logits early
+     * and late in a process's life; lane-wise adds are exact per lane whichever way they run.
+     */
+    static float sum(FloatVector v) {
+        for (VectorShuffle<Float> fold : FOLDS) {
+            v = v.add(v.rearrange(fold));
+        }
+        return v.lane(0);
+    }
 
     /** Dot product of the row at byte offset {@code offset} of {@code w} (type {@code type}) with {@code x}. */
     public static float dot(GgmlType type, MemorySegment w, long offset, Activation x) {
@@ -62,7 +89,7 @@ public final class Kernels {
         for (; i < x.length; i += L) { // sizes are multiples of 32, so at most one single step remains
             a0 = FloatVector.fromMemorySegment(F, w, offset + 4L * i, LE).fma(FloatVector.fromArray(F, x, i), a0);
         }
-        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+        return sum(a0.add(a1));
     }
 
     /**
@@ -79,7 +106,7 @@ public final class Kernels {
             FloatVector v = magnitude.reinterpretAsInts().or(sign).reinterpretAsFloats();
             acc = v.fma(FloatVector.fromArray(F, x, i), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
     }
 
     static float dotBF16(MemorySegment w, long offset, float[] x) {
@@ -89,7 +116,7 @@ public final class Kernels {
             FloatVector v = h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
             acc = v.fma(FloatVector.fromArray(F, x, i), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
     }
 
     /** Q8_0 × Q8_0: per block the integer dot product (exact in float) times both scales, as llama.cpp. */
@@ -106,7 +133,7 @@ public final class Kernels {
             float d = Float.float16ToFloat(w.get(I16, base)) * x.q8Scale[b];
             acc = s.fma(FloatVector.broadcast(F, d), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
     }
 
     /** Q4_0 × Q8_0: nibbles (low → values 0..15 of the block, high → 16..31) minus 8. */
@@ -126,7 +153,7 @@ public final class Kernels {
             float d = Float.float16ToFloat(w.get(I16, base)) * x.q8Scale[b];
             acc = s.fma(FloatVector.broadcast(F, d), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
     }
 
     /**
@@ -159,7 +186,7 @@ public final class Kernels {
                 mins += dmin * (sm1 >>> 8) * x.sums32[xo / 32] + dmin * (sm2 >>> 8) * x.sums32[xo / 32 + 1];
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD) - mins;
+        return sum(acc) - mins;
     }
 
     /** Q5_K: Q4_K plus a fifth bit per value from qh (bit 2*chunk for the low half, 2*chunk+1 for the high). */
@@ -192,7 +219,7 @@ public final class Kernels {
                 mins += dmin * (sm1 >>> 8) * x.sums32[xo / 32] + dmin * (sm2 >>> 8) * x.sums32[xo / 32 + 1];
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD) - mins;
+        return sum(acc) - mins;
     }
 
     /** Q6_K: four 6-bit values per (ql, ql+32, qh) byte triple, signed 8-bit scale per 16 values. */
@@ -221,7 +248,7 @@ public final class Kernels {
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
     }
 
     private static FloatVector q6(ByteVector low4, ByteVector h, int shift, float[] x, int xo, float scale, FloatVector acc) {

@@ -53,6 +53,26 @@ class KernelsTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "Q8_0", "Q4_K"})
+    void resultsAreBitIdenticalBeforeAndAfterJitCompilation(GgmlType type) {
+        // Seeded sampling must give the same tokens early and late in a process's life, so kernels must not
+        // change results when the JIT replaces the interpreted code.
+        Random random = new Random(11);
+        int n = 1024;
+        MemorySegment w = MemorySegment.ofArray(randomRows(type, 1, n, random));
+        Activation x = new Activation(n);
+        for (int i = 0; i < n; i++) {
+            x.values()[i] = (float) random.nextGaussian();
+        }
+        x.changed();
+        x.prepareFor(type);
+        float cold = Kernels.dot(type, w, 0, x);
+        for (int i = 0; i < 50_000; i++) {
+            assertThat(Float.floatToRawIntBits(Kernels.dot(type, w, 0, x))).as("call %d", i).isEqualTo(Float.floatToRawIntBits(cold));
+        }
+    }
+
     @Test
     void kQuantDecodersFollowGgmlBlockLayouts() {
         Random random = new Random(7);
