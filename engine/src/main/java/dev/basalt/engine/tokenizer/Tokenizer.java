@@ -230,9 +230,17 @@ public final class Tokenizer implements Vocabulary {
         return text.append(decoder.finish()).toString();
     }
 
-    /** A streaming decoder for one generation. */
+    /** A streaming decoder for text that starts a document (the space prefix of its first token is dropped). */
     public TokenDecoder newDecoder() {
         return new TokenDecoder(this, addSpacePrefix);
+    }
+
+    /**
+     * A streaming decoder for generated text that continues a prompt: nothing is stripped, so "Once upon a
+     * time" + " there" keeps its space, as llama.cpp's server streams it.
+     */
+    public TokenDecoder newContinuationDecoder() {
+        return new TokenDecoder(this, false);
     }
 
     private byte[] piece(int id) {
