@@ -1,0 +1,140 @@
+package dev.basalt.platform.chat;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.OutputTooBigException;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.tree.Node;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import jinjava.javax.el.CompositeELResolver;
+
+/**
+ * Jinjava configured to render Hugging Face chat templates as Python Jinja2 does under transformers
+ * (trim_blocks, lstrip_blocks, Python string methods and tests, tojson, raise_exception, strftime_now), and
+ * sandboxed: no template loading (include/import/extends are disabled and the resource locator refuses every
+ * name), and every render is bounded by {@link TemplateLimits}.
+ */
+final class SandboxedJinja {
+
+    /** The budget of the render running on this thread; renders are synchronous, so a thread-local is exact. */
+    private static final ThreadLocal<RenderBudget> BUDGET = new ThreadLocal<>();
+
+    private final Jinjava jinjava;
+    private final TemplateLimits limits;
+
+    SandboxedJinja(TemplateLimits limits, Clock clock) {
+        this.limits = limits;
+        CompositeELResolver resolver = new CompositeELResolver();
+        resolver.add(new PythonStringMethods());
+        resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
+        Map<Context.Library, Set<String>> disabled = new EnumMap<>(Context.Library.class);
+        disabled.put(Context.Library.TAG, Set.of("include", "import", "from", "extends"));
+        JinjavaConfig config = JinjavaConfig.newBuilder()
+                .withTrimBlocks(true)
+                .withLstripBlocks(true)
+                .withElResolver(resolver)
+                .withDisabled(disabled)
+                .withMaxOutputSize(limits.maxOutputChars())
+                .withMaxStringLength(limits.maxOutputChars())
+                .withRangeLimit(limits.maxRangeSize())
+                .withMaxRenderDepth(limits.maxDepth())
+                .withMaxMacroRecursionDepth(limits.maxDepth())
+                .withEnableRecursiveMacroCalls(true)
+                .withTimeZone(clock.getZone() == null ? ZoneOffset.UTC : clock.getZone())
+                .withDateTimeProvider(clock::millis)
+                .withNodePreProcessor(SandboxedJinja::charge)
+                .withLegacyOverrides(LegacyOverrides.newBuilder()
+                        .withUseNaturalOperatorPrecedence(true)
+                        .withParseWhitespaceControlStrictly(true)
+                        .withUseTrimmingForNotesAndExpressions(true)
+                        .withKeepNullableLoopValues(true)
+                        .build())
+                .build();
+        jinjava = new Jinjava(config);
+        jinjava.setResourceLocator((name, encoding, interpreter) -> {
+            throw new IOException("chat templates cannot load other templates");
+        });
+        for (PythonFilters filter : PythonFilters.values()) {
+            jinjava.registerFilter(filter);
+        }
+        for (PythonTests test : PythonTests.values()) {
+            jinjava.getGlobalContext().registerExpTest(test);
+        }
+        jinjava.registerFunction(new ELFunctionDefinition("", "raise_exception", TemplateFunctions.class,
+                "raiseException", Object.class));
+        jinjava.registerFunction(new ELFunctionDefinition("", "strftime_now", TemplateFunctions.class,
+                "strftimeNow", String.class));
+    }
+
+    /** Parses a template, reporting syntax errors that Jinjava finds without evaluating anything. */
+    void validate(String source) {
+        JinjavaInterpreter interpreter = jinjava.newInterpreter();
+        interpreter.parse(TemplateSourceRewriter.rewrite(source));
+        for (TemplateError error : interpreter.getErrors()) {
+            if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
+                throw new ChatTemplateException(ChatTemplateException.Kind.INVALID_TEMPLATE,
+                        "the chat template is not valid: " + describe(error));
+            }
+        }
+    }
+
+    String render(String source, Map<String, Object> variables) {
+        BUDGET.set(new RenderBudget(limits));
+        RenderResult result;
+        try {
+            result = jinjava.renderForResult(TemplateSourceRewriter.rewrite(source), variables);
+        } catch (RenderBudget.Exhausted e) {
+            throw limitExceeded(e.getMessage());
+        } finally {
+            BUDGET.remove();
+        }
+        for (TemplateError error : result.getErrors()) {
+            if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
+                throw translate(error);
+            }
+        }
+        return result.getOutput();
+    }
+
+    private static void charge(Node node, JinjavaInterpreter interpreter) {
+        RenderBudget budget = BUDGET.get();
+        if (budget != null) {
+            budget.charge();
+        }
+    }
+
+    private ChatTemplateException translate(TemplateError error) {
+        for (Throwable cause = error.getException(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof TemplateFunctions.TemplateRaisedException raised) {
+                return new ChatTemplateException(ChatTemplateException.Kind.REJECTED, raised.getMessage());
+            }
+            if (cause instanceof RenderBudget.Exhausted exhausted) {
+                return limitExceeded(exhausted.getMessage());
+            }
+            if (cause instanceof OutputTooBigException) {
+                return limitExceeded("the prompt is longer than " + limits.maxOutputChars() + " characters");
+            }
+        }
+        return new ChatTemplateException(ChatTemplateException.Kind.INVALID_TEMPLATE,
+                "the chat template failed: " + describe(error));
+    }
+
+    private static ChatTemplateException limitExceeded(String message) {
+        return new ChatTemplateException(ChatTemplateException.Kind.LIMIT_EXCEEDED, message);
+    }
+
+    private static String describe(TemplateError error) {
+        return error.getMessage() + (error.getLineno() > 0 ? " (line " + error.getLineno() + ")" : "");
+    }
+}

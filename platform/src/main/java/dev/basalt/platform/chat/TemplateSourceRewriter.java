@@ -1,0 +1,218 @@
+package dev.basalt.platform.chat;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Rewrites the few Python Jinja expressions that Jinjava parses differently or not at all into equivalents it
+ * reads as Jinja2 does, inside {@code {{ }}} and {@code {% %}} only and never inside string literals:
+ * <ul>
+ *   <li>extended slicing with a step ({@code messages[::-1]}, Qwen3 walks messages backwards) becomes a call of
+ *       the {@code __pyslice} filter on the same operand;</li>
+ *   <li>{@code not x is defined} becomes {@code x is not defined}: Jinja2 binds {@code is} tighter than
+ *       {@code not}, Jinjava does the opposite (Llama 3.1 would otherwise drop its tools);</li>
+ *   <li>keyword arguments are parenthesised ({@code namespace(i=messages|length - 1)}), because Jinjava binds
+ *       the filter and the subtraction to the name=value pair instead of to the value.</li>
+ * </ul>
+ */
+final class TemplateSourceRewriter {
+
+    /** An operand (name, attribute and index chain without nested brackets) followed by a slice with two colons. */
+    private static final Pattern STEP_SLICE = Pattern.compile(
+            "([A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*|\\[[^\\[\\]:]*\\])*)"
+                    + "\\[\\s*([^\\[\\]:]*?)\\s*:\\s*([^\\[\\]:]*?)\\s*:\\s*([^\\[\\]:]*?)\\s*\\]");
+
+    /** {@code not <operand> is [not] <test>}. */
+    private static final Pattern NOT_IS = Pattern.compile(
+            "\\bnot\\s+([A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*|\\[[^\\[\\]]*\\])*)\\s+is\\s+(not\\s+)?");
+
+    static final String SLICE_FILTER = "__pyslice";
+
+    private TemplateSourceRewriter() {
+    }
+
+    static String rewrite(String source) {
+        StringBuilder out = new StringBuilder(source.length());
+        int i = 0;
+        while (i < source.length()) {
+            int open = nextTagOpen(source, i);
+            if (open < 0) {
+                out.append(source, i, source.length());
+                break;
+            }
+            String closer = source.startsWith("{{", open) ? "}}" : "%}";
+            int close = findCloser(source, open + 2, closer);
+            if (close < 0) {
+                out.append(source, i, source.length()); // unterminated: Jinjava reports the syntax error
+                break;
+            }
+            out.append(source, i, open + 2);
+            out.append(parenthesizeKeywordArguments(rewriteExpression(source.substring(open + 2, close))));
+            i = close;
+        }
+        return out.toString();
+    }
+
+    private static int nextTagOpen(String s, int from) {
+        int expression = s.indexOf("{{", from);
+        int statement = s.indexOf("{%", from);
+        int comment = s.indexOf("{#", from);
+        int first = minPositive(expression, statement);
+        if (comment >= 0 && (first < 0 || comment < first)) {
+            int end = s.indexOf("#}", comment + 2);
+            return end < 0 ? -1 : nextTagOpen(s, end + 2);
+        }
+        return first;
+    }
+
+    private static int minPositive(int a, int b) {
+        if (a < 0) {
+            return b;
+        }
+        return b < 0 ? a : Math.min(a, b);
+    }
+
+    /** Finds the closing delimiter, skipping quoted strings (which may contain "}}"). */
+    private static int findCloser(String s, int from, String closer) {
+        char quote = 0;
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (s.startsWith(closer, i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Applies the rewrite to the code between string literals of one tag. */
+    private static String rewriteExpression(String code) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder plain = new StringBuilder();
+        char quote = 0;
+        for (int i = 0; i < code.length(); i++) {
+            char c = code.charAt(i);
+            if (quote != 0) {
+                out.append(c);
+                if (c == '\\' && i + 1 < code.length()) {
+                    out.append(code.charAt(++i));
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                out.append(rewritePlainCode(plain.toString()));
+                plain.setLength(0);
+                quote = c;
+                out.append(c);
+            } else {
+                plain.append(c);
+            }
+        }
+        return out.append(rewritePlainCode(plain.toString())).toString();
+    }
+
+    private static String rewritePlainCode(String code) {
+        return rewriteNotIs(rewriteSlices(code));
+    }
+
+    private static String rewriteNotIs(String code) {
+        Matcher m = NOT_IS.matcher(code);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String negated = m.group(2) == null ? " is not " : " is ";
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + negated));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /**
+     * Wraps the value of every {@code name=value} argument in parentheses. The value ends at the next comma or
+     * closing bracket of the same nesting depth; string literals are skipped.
+     */
+    static String parenthesizeKeywordArguments(String code) {
+        java.util.TreeMap<Integer, String> inserts = new java.util.TreeMap<>();
+        java.util.ArrayDeque<Character> brackets = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Integer> openValueDepths = new java.util.ArrayDeque<>();
+        char quote = 0;
+        for (int i = 0; i < code.length(); i++) {
+            char c = code.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+                continue;
+            }
+            switch (c) {
+                case '\'', '"' -> quote = c;
+                case '(', '[', '{' -> brackets.push(c);
+                case ')', ']', '}', ',' -> {
+                    if (!openValueDepths.isEmpty() && openValueDepths.peek() == brackets.size()) {
+                        inserts.merge(i, ")", String::concat);
+                        openValueDepths.pop();
+                    }
+                    if (c != ',' && !brackets.isEmpty()) {
+                        brackets.pop();
+                    }
+                }
+                case '=' -> {
+                    boolean comparison = (i + 1 < code.length() && code.charAt(i + 1) == '=')
+                            || (i > 0 && "=!<>".indexOf(code.charAt(i - 1)) >= 0);
+                    if (!comparison && !brackets.isEmpty() && brackets.peek() == '(' && isKeyword(code, i)) {
+                        inserts.merge(i + 1, "(", String::concat);
+                        openValueDepths.push(brackets.size());
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        StringBuilder out = new StringBuilder(code);
+        inserts.descendingMap().forEach(out::insert);
+        return out.toString();
+    }
+
+    /** True when the '=' at {@code at} follows an identifier that follows '(' or ','. */
+    private static boolean isKeyword(String code, int at) {
+        int i = at - 1;
+        while (i >= 0 && Character.isWhitespace(code.charAt(i))) {
+            i--;
+        }
+        int end = i;
+        while (i >= 0 && (Character.isLetterOrDigit(code.charAt(i)) || code.charAt(i) == '_')) {
+            i--;
+        }
+        if (i == end) {
+            return false;
+        }
+        while (i >= 0 && Character.isWhitespace(code.charAt(i))) {
+            i--;
+        }
+        return i >= 0 && (code.charAt(i) == '(' || code.charAt(i) == ',');
+    }
+
+    private static String rewriteSlices(String code) {
+        Matcher m = STEP_SLICE.matcher(code);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String replacement = "(" + m.group(1) + "|" + SLICE_FILTER + "(" + orNone(m.group(2)) + ", "
+                    + orNone(m.group(3)) + ", " + orNone(m.group(4)) + "))";
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static String orNone(String part) {
+        return part.isBlank() ? "none" : part;
+    }
+}
