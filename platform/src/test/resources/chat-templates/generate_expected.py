@@ -75,6 +75,7 @@ SPECIAL = {
     "mistral-7b-instruct-v0.3.jinja": ("<s>", "</s>"),
     "tinyllama-1.1b-chat-v1.0.jinja": ("<s>", "</s>"),
     "llama-2-7b-chat.jinja": ("<s>", "</s>"),
+    "jinja-features.jinja": ("<s>", "</s>"),
 }
 CASES = [
     # (template, case name, messages, tools, extra variables)
@@ -83,6 +84,9 @@ CASES = [
       ["llama-3.1-8b-instruct.jinja", "llama-3.2-1b-instruct.jinja", "qwen2.5-instruct.jinja", "qwen3-0.6b.jinja",
        "mistral-7b-instruct-v0.3.jinja"]],
     ("qwen3-0.6b.jinja", "thinking", THINKING_CHAT, None, {}),
+    ("qwen3-0.6b.jinja", "thinking-last-turn", THINKING_CHAT + [
+        {"role": "assistant", "content": "<think>\nThree and three.\n</think>\n\nIt is 6."}], None, {}),
+    ("smollm2-instruct.jinja", "no-system", CHAT[1:], None, {}),
     ("qwen3-0.6b.jinja", "no-thinking", THINKING_CHAT, None, {"enable_thinking": False}),
 ]
 

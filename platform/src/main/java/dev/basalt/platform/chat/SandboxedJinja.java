@@ -21,7 +21,8 @@ import jinjava.javax.el.CompositeELResolver;
 
 /**
  * Jinjava configured to render Hugging Face chat templates as Python Jinja2 does under transformers
- * (trim_blocks, lstrip_blocks, Python string methods and tests, tojson, raise_exception, strftime_now), and
+ * (trim_blocks, lstrip_blocks, Python string methods and tests, tojson, raise_exception, strftime_now; source
+ * differences are bridged by {@link TemplateSourceRewriter}), and
  * sandboxed: no template loading (include/import/extends are disabled and the resource locator refuses every
  * name), and every render is bounded by {@link TemplateLimits}.
  */
@@ -41,8 +42,10 @@ final class SandboxedJinja {
         Map<Context.Library, Set<String>> disabled = new EnumMap<>(Context.Library.class);
         disabled.put(Context.Library.TAG, Set.of("include", "import", "from", "extends"));
         JinjavaConfig config = JinjavaConfig.newBuilder()
-                .withTrimBlocks(true)
-                .withLstripBlocks(true)
+                // trim_blocks and lstrip_blocks are applied by TemplateSourceRewriter: Jinjava's lstrip also eats
+                // spaces between an expression and a block tag on the same line, which Jinja2 keeps.
+                .withTrimBlocks(false)
+                .withLstripBlocks(false)
                 .withElResolver(resolver)
                 .withDisabled(disabled)
                 .withMaxOutputSize(limits.maxOutputChars())

@@ -32,6 +32,71 @@ final class TemplateSourceRewriter {
     }
 
     static String rewrite(String source) {
+        return rewriteTags(applyWhitespaceRules(source));
+    }
+
+    /**
+     * Jinja2 as transformers configures it: the newline after a block or comment tag is dropped (trim_blocks),
+     * spaces and tabs from the start of a line up to a block or comment tag are dropped (lstrip_blocks; "{%+"
+     * keeps them, "+%}" keeps the newline), and one newline at the very end of the source is dropped
+     * (keep_trailing_newline=False). Whitespace control with "-" is left to Jinjava, which handles it like Jinja2.
+     */
+    static String applyWhitespaceRules(String source) {
+        String s = source.endsWith("\r\n") ? source.substring(0, source.length() - 2)
+                : source.endsWith("\n") || source.endsWith("\r") ? source.substring(0, source.length() - 1) : source;
+        StringBuilder out = new StringBuilder(s.length());
+        int i = 0;
+        while (i < s.length()) {
+            int open = nextOpen(s, i);
+            if (open < 0) {
+                out.append(s, i, s.length());
+                break;
+            }
+            boolean block = s.startsWith("{%", open) || s.startsWith("{#", open);
+            int textEnd = open;
+            if (block && !s.startsWith("+", open + 2)) {
+                int lineStart = open;
+                while (lineStart > i && (s.charAt(lineStart - 1) == ' ' || s.charAt(lineStart - 1) == '\t')) {
+                    lineStart--;
+                }
+                boolean atLineStart = lineStart == 0 || s.charAt(lineStart - 1) == '\n' || s.charAt(lineStart - 1) == '\r';
+                if (atLineStart && lineStart >= i) {
+                    textEnd = lineStart;
+                }
+            }
+            out.append(s, i, textEnd);
+            String closer = s.startsWith("{{", open) ? "}}" : s.startsWith("{%", open) ? "%}" : "#}";
+            int close = closer.equals("#}") ? s.indexOf("#}", open + 2) : findCloser(s, open + 2, closer);
+            if (close < 0) {
+                out.append(s, open, s.length()); // unterminated: Jinjava reports the syntax error
+                break;
+            }
+            int end = close + 2;
+            out.append(s, open, end);
+            if (block && s.charAt(close - 1) != '+') {
+                if (s.startsWith("\r\n", end)) {
+                    end += 2;
+                } else if (end < s.length() && (s.charAt(end) == '\n' || s.charAt(end) == '\r')) {
+                    end++;
+                }
+            }
+            i = end;
+        }
+        return out.toString();
+    }
+
+    private static int nextOpen(String s, int from) {
+        int first = -1;
+        for (String opener : new String[] {"{{", "{%", "{#"}) {
+            int at = s.indexOf(opener, from);
+            if (at >= 0 && (first < 0 || at < first)) {
+                first = at;
+            }
+        }
+        return first;
+    }
+
+    private static String rewriteTags(String source) {
         StringBuilder out = new StringBuilder(source.length());
         int i = 0;
         while (i < source.length()) {

@@ -59,7 +59,8 @@ class ChatTemplateGoldenTest {
             "smollm2-instruct", new SpecialTokens("<|im_start|>", "<|im_end|>"),
             "mistral-7b-instruct-v0.3", new SpecialTokens("<s>", "</s>"),
             "tinyllama-1.1b-chat-v1.0", new SpecialTokens("<s>", "</s>"),
-            "llama-2-7b-chat", new SpecialTokens("<s>", "</s>"));
+            "llama-2-7b-chat", new SpecialTokens("<s>", "</s>"),
+            "jinja-features", new SpecialTokens("<s>", "</s>"));
 
     static Stream<Arguments> cases() {
         Stream<Arguments> chats = TOKENS.keySet().stream().sorted().map(t -> Arguments.of(t, "chat", CHAT, List.of(), Map.of()));
@@ -67,7 +68,10 @@ class ChatTemplateGoldenTest {
                 "qwen3-0.6b", "mistral-7b-instruct-v0.3").map(t -> Arguments.of(t, "tools", TOOL_CHAT, List.of(WEATHER), Map.of()));
         Stream<Arguments> thinking = Stream.of(
                 Arguments.of("qwen3-0.6b", "thinking", THINKING_CHAT, List.of(), Map.of()),
-                Arguments.of("qwen3-0.6b", "no-thinking", THINKING_CHAT, List.of(), Map.of("enable_thinking", false)));
+                Arguments.of("qwen3-0.6b", "no-thinking", THINKING_CHAT, List.of(), Map.of("enable_thinking", false)),
+                Arguments.of("qwen3-0.6b", "thinking-last-turn", concat(THINKING_CHAT,
+                        ChatMessage.assistant("<think>\nThree and three.\n</think>\n\nIt is 6.")), List.of(), Map.of()),
+                Arguments.of("smollm2-instruct", "no-system", CHAT.subList(1, CHAT.size()), List.of(), Map.of()));
         return Stream.of(chats, tools, thinking).flatMap(s -> s);
     }
 
@@ -88,6 +92,10 @@ class ChatTemplateGoldenTest {
             assertThat(in).as("test resource chat-templates/%s", name).isNotNull();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    static List<ChatMessage> concat(List<ChatMessage> messages, ChatMessage last) {
+        return Stream.concat(messages.stream(), Stream.of(last)).toList();
     }
 
     /** A map that keeps the order its keys are given in, as JSON schemas arrive. */
