@@ -99,3 +99,19 @@ for template_name, case, messages, tools, extra in CASES:
     with open(f"expected/{template_name[:-len('.jinja')]}--{case}.txt", "w", encoding="utf-8") as f:
         f.write(out)
     print(template_name, case, len(out))
+
+# python-float-repr.txt: Python's repr of random doubles (by bit pattern), the oracle for PythonJson.floatRepr.
+import math
+import random
+import struct
+
+random.seed(7)
+specials = [0.1, 1.0, 2.5, 1e-5, 1e-4, 0.0001234, 1e16, 1.5e16, 1e15, 123456789012345678.0, -3e-7, 1e22, 5e-324,
+            1.7976931348623157e308, -0.0, 0.3, 2 / 3]
+values = (specials + [random.uniform(-1e3, 1e3) for _ in range(60)]
+          + [struct.unpack('<d', struct.pack('<Q', random.getrandbits(63)))[0] for _ in range(100)]
+          + [random.random() * 10 ** random.randint(-30, 30) for _ in range(60)])
+with open("python-float-repr.txt", "w") as f:
+    for v in values:
+        if not (math.isnan(v) or math.isinf(v)):
+            f.write(f"{struct.unpack('<Q', struct.pack('<d', v))[0]:016x} {v!r}\n")

@@ -2,6 +2,8 @@ package dev.basalt.platform.chat;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
@@ -113,7 +115,22 @@ final class PythonJson {
     }
 
     /**
-     * Python's {@code repr(float)}: the shortest digits that round-trip (as Java's), but positional notation for
+     * The fewest significant digits that read back as {@code d}, rounding the exact binary value (so the closest
+     * such decimal). Java's Double.toString is not enough: it keeps two digits where one suffices (4.9E-324).
+     */
+    private static BigDecimal shortestRoundTrip(double d) {
+        BigDecimal exact = new BigDecimal(d);
+        for (int digits = 1; digits < 17; digits++) {
+            BigDecimal candidate = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+            if (candidate.doubleValue() == d) {
+                return candidate.stripTrailingZeros();
+            }
+        }
+        return exact.round(new MathContext(17, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+    }
+
+    /**
+     * Python's {@code repr(float)}: the shortest digits that round-trip, but positional notation for
      * exponents from -4 to 15 and "1e-05" style otherwise; json spells non-finite values NaN and Infinity.
      */
     static String floatRepr(double d) {
@@ -126,7 +143,7 @@ final class PythonJson {
         if (d == 0) {
             return (1 / d < 0) ? "-0.0" : "0.0";
         }
-        BigDecimal shortest = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        BigDecimal shortest = shortestRoundTrip(d);
         int exponent = shortest.precision() - shortest.scale() - 1;
         if (exponent >= -4 && exponent < 16) {
             String plain = shortest.toPlainString();

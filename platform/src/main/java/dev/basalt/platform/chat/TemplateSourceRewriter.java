@@ -1,5 +1,10 @@
 package dev.basalt.platform.chat;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -157,44 +162,48 @@ final class TemplateSourceRewriter {
         return -1;
     }
 
-    /** Applies the rewrite to the code between string literals of one tag. */
+    /** Applies the slice and not/is rewrites to the code of one tag; string literals are never matched. */
     private static String rewriteExpression(String code) {
+        String sliced = replace(code, STEP_SLICE, group -> "(" + group.apply(1) + "|" + SLICE_FILTER + "("
+                + orNone(group.apply(2)) + ", " + orNone(group.apply(3)) + ", " + orNone(group.apply(4)) + "))");
+        return replace(sliced, NOT_IS, group -> group.apply(1) + (group.apply(2) == null ? " is not " : " is "));
+    }
+
+    /**
+     * Replaces every match of {@code pattern} in the code, matching against a copy whose string literals are
+     * blanked out (so text inside quotes never matches) while the replacement reads the original text.
+     */
+    private static String replace(String code, Pattern pattern, Function<IntFunction<String>, String> replacement) {
+        Matcher m = pattern.matcher(maskStrings(code));
         StringBuilder out = new StringBuilder();
-        StringBuilder plain = new StringBuilder();
+        int last = 0;
+        while (m.find()) {
+            out.append(code, last, m.start());
+            out.append(replacement.apply(g -> m.start(g) < 0 ? null : code.substring(m.start(g), m.end(g))));
+            last = m.end();
+        }
+        return out.append(code.substring(last)).toString();
+    }
+
+    /** The code with every character inside a string literal replaced by '_' (the quotes stay). */
+    private static String maskStrings(String code) {
+        StringBuilder out = new StringBuilder(code);
         char quote = 0;
         for (int i = 0; i < code.length(); i++) {
             char c = code.charAt(i);
-            if (quote != 0) {
-                out.append(c);
-                if (c == '\\' && i + 1 < code.length()) {
-                    out.append(code.charAt(++i));
-                } else if (c == quote) {
-                    quote = 0;
+            if (quote == 0) {
+                if (c == '\'' || c == '"') {
+                    quote = c;
                 }
-            } else if (c == '\'' || c == '"') {
-                out.append(rewritePlainCode(plain.toString()));
-                plain.setLength(0);
-                quote = c;
-                out.append(c);
+            } else if (c == quote) {
+                quote = 0;
             } else {
-                plain.append(c);
+                out.setCharAt(i, '_');
+                if (c == '\\' && i + 1 < code.length()) {
+                    out.setCharAt(++i, '_');
+                }
             }
         }
-        return out.append(rewritePlainCode(plain.toString())).toString();
-    }
-
-    private static String rewritePlainCode(String code) {
-        return rewriteNotIs(rewriteSlices(code));
-    }
-
-    private static String rewriteNotIs(String code) {
-        Matcher m = NOT_IS.matcher(code);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String negated = m.group(2) == null ? " is not " : " is ";
-            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + negated));
-        }
-        m.appendTail(out);
         return out.toString();
     }
 
@@ -203,9 +212,9 @@ final class TemplateSourceRewriter {
      * closing bracket of the same nesting depth; string literals are skipped.
      */
     static String parenthesizeKeywordArguments(String code) {
-        java.util.TreeMap<Integer, String> inserts = new java.util.TreeMap<>();
-        java.util.ArrayDeque<Character> brackets = new java.util.ArrayDeque<>();
-        java.util.ArrayDeque<Integer> openValueDepths = new java.util.ArrayDeque<>();
+        TreeMap<Integer, String> inserts = new TreeMap<>();
+        Deque<Character> brackets = new ArrayDeque<>();
+        Deque<Integer> openValueDepths = new ArrayDeque<>();
         char quote = 0;
         for (int i = 0; i < code.length(); i++) {
             char c = code.charAt(i);
@@ -263,18 +272,6 @@ final class TemplateSourceRewriter {
             i--;
         }
         return i >= 0 && (code.charAt(i) == '(' || code.charAt(i) == ',');
-    }
-
-    private static String rewriteSlices(String code) {
-        Matcher m = STEP_SLICE.matcher(code);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String replacement = "(" + m.group(1) + "|" + SLICE_FILTER + "(" + orNone(m.group(2)) + ", "
-                    + orNone(m.group(3)) + ", " + orNone(m.group(4)) + "))";
-            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
-        }
-        m.appendTail(out);
-        return out.toString();
     }
 
     private static String orNone(String part) {
