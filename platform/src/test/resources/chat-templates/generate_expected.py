@@ -66,6 +66,20 @@ THINKING_CHAT = [
     {"role": "user", "content": "And 3+3?"},
 ]
 
+# What PromptAdapter makes of TOOL_CHAT for a template without tool support (Llama 2, the ChatML fallback):
+# tools described in the system prompt, the call as JSON text, the result as a user message.
+TOOLS_INSTRUCTION = ("You can call the following tools. To call a tool, reply with a JSON object {\"name\": <tool name>, "
+                     "\"arguments\": <arguments object>} and nothing else, one object per line for several calls.\n\nTools:")
+ADAPTED_SYSTEM = {"role": "system", "content": SYSTEM["content"] + "\n\n" + TOOLS_INSTRUCTION + "\n" + json.dumps(
+    {"name": "get_weather", "description": WEATHER_TOOL["function"]["description"],
+     "parameters": WEATHER_TOOL["function"]["parameters"]}, ensure_ascii=False)}
+ADAPTED_CALL = {"role": "assistant", "content": json.dumps({"name": "get_weather",
+                                                            "arguments": {"city": "Paris", "unit": "celsius"}})}
+ADAPTED_RESULT = {"role": "user", "content": json.dumps({"tool_response": {
+    "tool_call_id": "call12345", "name": "get_weather", "content": TOOL_CHAT[3]["content"]}}, ensure_ascii=False)}
+LLAMA2_ADAPTED = [ADAPTED_SYSTEM, TOOL_CHAT[1], ADAPTED_CALL, ADAPTED_RESULT]
+CHATML_ADAPTED = [ADAPTED_SYSTEM, TOOL_CHAT[1], ADAPTED_CALL, TOOL_CHAT[3]]
+
 SPECIAL = {
     "llama-3.1-8b-instruct.jinja": ("<|begin_of_text|>", "<|eot_id|>"),
     "llama-3.2-1b-instruct.jinja": ("<|begin_of_text|>", "<|eot_id|>"),
@@ -76,6 +90,7 @@ SPECIAL = {
     "tinyllama-1.1b-chat-v1.0.jinja": ("<s>", "</s>"),
     "llama-2-7b-chat.jinja": ("<s>", "</s>"),
     "jinja-features.jinja": ("<s>", "</s>"),
+    "chatml-fallback.jinja": ("", ""),
 }
 CASES = [
     # (template, case name, messages, tools, extra variables)
@@ -87,6 +102,8 @@ CASES = [
     ("qwen3-0.6b.jinja", "thinking-last-turn", THINKING_CHAT + [
         {"role": "assistant", "content": "<think>\nThree and three.\n</think>\n\nIt is 6."}], None, {}),
     ("smollm2-instruct.jinja", "no-system", CHAT[1:], None, {}),
+    ("llama-2-7b-chat.jinja", "adapted-tools", LLAMA2_ADAPTED, None, {}),
+    ("chatml-fallback.jinja", "adapted-tools", CHATML_ADAPTED, None, {}),
     ("qwen3-0.6b.jinja", "no-thinking", THINKING_CHAT, None, {"enable_thinking": False}),
 ]
 

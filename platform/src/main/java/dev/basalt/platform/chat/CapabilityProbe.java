@@ -16,7 +16,7 @@ final class CapabilityProbe {
     private CapabilityProbe() {
     }
 
-    /** Renders through the template without adaptation; false when the probe is missing or the template refuses. */
+    /** Renders through the template without adaptation. */
     interface Renderer {
         String render(List<ChatMessage> messages, List<ToolDefinition> tools);
     }
@@ -37,10 +37,14 @@ final class CapabilityProbe {
         return new TemplateCapabilities(system, tools, toolCalls, toolResults);
     }
 
+    /** A probe the template refuses or fails on means the feature is unsupported; running out of limits does not. */
     private static boolean contains(BooleanSupplier probe) {
         try {
             return probe.getAsBoolean();
         } catch (ChatTemplateException e) {
+            if (e.kind() == ChatTemplateException.Kind.LIMIT_EXCEEDED) {
+                throw e;
+            }
             return false;
         }
     }

@@ -41,14 +41,33 @@ public final class ChatTemplate {
         this.source = Objects.requireNonNull(source, "source");
         this.specialTokens = Objects.requireNonNull(specialTokens, "specialTokens");
         this.jinja = new SandboxedJinja(Objects.requireNonNull(limits, "limits"), Objects.requireNonNull(clock, "clock"));
-        jinja.validate(source);
+        checkRenders();
         this.capabilities = CapabilityProbe.probe(this::renderUnadapted);
+    }
+
+    /**
+     * Renders one user message, so a template that is not valid Jinja, or fails or runs away on the simplest
+     * conversation, is refused when the model is loaded rather than on every request. A template may still reject
+     * this conversation (some demand a system message).
+     */
+    private void checkRenders() {
+        try {
+            renderUnadapted(List.of(ChatMessage.user("Hello")), List.of());
+        } catch (ChatTemplateException e) {
+            if (e.kind() != ChatTemplateException.Kind.REJECTED) {
+                throw e.kind() == ChatTemplateException.Kind.INVALID_TEMPLATE
+                        ? new ChatTemplateException(e.kind(), e.getMessage().replace("the chat template failed",
+                                "the chat template is not valid"))
+                        : e;
+            }
+        }
     }
 
     /**
      * Compiles a template with default limits and the system clock.
      *
-     * @throws ChatTemplateException (INVALID_TEMPLATE) when the source is not valid Jinja
+     * @throws ChatTemplateException INVALID_TEMPLATE when the source is not valid Jinja or fails on a one-message
+     *                               conversation; LIMIT_EXCEEDED when that conversation runs past the limits
      */
     public static ChatTemplate compile(String source, SpecialTokens specialTokens) {
         return compile(source, specialTokens, TemplateLimits.DEFAULT, Clock.systemUTC());

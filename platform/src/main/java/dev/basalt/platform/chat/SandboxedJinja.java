@@ -6,6 +6,7 @@ import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.MacroTagCycleException;
 import com.hubspot.jinjava.interpret.OutputTooBigException;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
@@ -80,18 +81,6 @@ final class SandboxedJinja {
                 "strftimeNow", String.class));
     }
 
-    /** Parses a template, reporting syntax errors that Jinjava finds without evaluating anything. */
-    void validate(String source) {
-        JinjavaInterpreter interpreter = jinjava.newInterpreter();
-        interpreter.parse(TemplateSourceRewriter.rewrite(source));
-        for (TemplateError error : interpreter.getErrors()) {
-            if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
-                throw new ChatTemplateException(ChatTemplateException.Kind.INVALID_TEMPLATE,
-                        "the chat template is not valid: " + describe(error));
-            }
-        }
-    }
-
     String render(String source, Map<String, Object> variables) {
         BUDGET.set(new RenderBudget(limits));
         RenderResult result;
@@ -103,7 +92,9 @@ final class SandboxedJinja {
             BUDGET.remove();
         }
         for (TemplateError error : result.getErrors()) {
-            if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
+            // Jinjava reports runaway macro recursion as a warning and renders nothing; Jinja2 raises.
+            if (error.getSeverity() == TemplateError.ErrorType.FATAL
+                    || error.getException() instanceof MacroTagCycleException) {
                 throw translate(error);
             }
         }
@@ -122,8 +113,8 @@ final class SandboxedJinja {
             if (cause instanceof TemplateFunctions.TemplateRaisedException raised) {
                 return new ChatTemplateException(ChatTemplateException.Kind.REJECTED, raised.getMessage());
             }
-            if (cause instanceof RenderBudget.Exhausted exhausted) {
-                return limitExceeded(exhausted.getMessage());
+            if (cause instanceof MacroTagCycleException) {
+                return limitExceeded("the chat template's macros recurse deeper than " + limits.maxDepth());
             }
             if (cause instanceof OutputTooBigException) {
                 return limitExceeded("the prompt is longer than " + limits.maxOutputChars() + " characters");
