@@ -40,7 +40,8 @@ public final class ChatTemplate {
     private ChatTemplate(String source, SpecialTokens specialTokens, TemplateLimits limits, Clock clock) {
         this.source = Objects.requireNonNull(source, "source");
         this.specialTokens = Objects.requireNonNull(specialTokens, "specialTokens");
-        this.jinja = new SandboxedJinja(Objects.requireNonNull(limits, "limits"), Objects.requireNonNull(clock, "clock"));
+        this.jinja = new SandboxedJinja(source, Objects.requireNonNull(limits, "limits"),
+                Objects.requireNonNull(clock, "clock"));
         checkRenders();
         this.capabilities = CapabilityProbe.probe(this::renderUnadapted);
     }
@@ -140,6 +141,6 @@ public final class ChatTemplate {
         // Templates test "strftime_now is defined" before calling it; Jinjava's functions are not variables.
         variables.put("strftime_now", "<function strftime_now>");
         variables.put("raise_exception", "<function raise_exception>");
-        return jinja.render(source, variables);
+        return jinja.render(variables);
     }
 }

@@ -14,10 +14,10 @@ import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import com.hubspot.jinjava.tree.Node;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import jinjava.javax.el.CompositeELResolver;
 
 /**
@@ -32,10 +32,16 @@ final class SandboxedJinja {
     /** The budget of the render running on this thread; renders are synchronous, so a thread-local is exact. */
     private static final ThreadLocal<RenderBudget> BUDGET = new ThreadLocal<>();
 
+    /** Fully qualified Java class names in Jinjava's messages; clients see only the simple name. */
+    private static final Pattern QUALIFIED_CLASS = Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*)");
+
     private final Jinjava jinjava;
     private final TemplateLimits limits;
+    private final String source;
 
-    SandboxedJinja(TemplateLimits limits, Clock clock) {
+    /** A renderer for one template source (as written by the model's authors; rewritten here for Jinjava). */
+    SandboxedJinja(String templateSource, TemplateLimits limits, Clock clock) {
+        this.source = TemplateSourceRewriter.rewrite(templateSource);
         this.limits = limits;
         CompositeELResolver resolver = new CompositeELResolver();
         resolver.add(new PythonStringMethods());
@@ -55,7 +61,7 @@ final class SandboxedJinja {
                 .withMaxRenderDepth(limits.maxDepth())
                 .withMaxMacroRecursionDepth(limits.maxDepth())
                 .withEnableRecursiveMacroCalls(true)
-                .withTimeZone(clock.getZone() == null ? ZoneOffset.UTC : clock.getZone())
+                .withTimeZone(clock.getZone())
                 .withDateTimeProvider(clock::millis)
                 .withNodePreProcessor(SandboxedJinja::charge)
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
@@ -81,11 +87,11 @@ final class SandboxedJinja {
                 "strftimeNow", String.class));
     }
 
-    String render(String source, Map<String, Object> variables) {
+    String render(Map<String, Object> variables) {
         BUDGET.set(new RenderBudget(limits));
         RenderResult result;
         try {
-            result = jinjava.renderForResult(TemplateSourceRewriter.rewrite(source), variables);
+            result = jinjava.renderForResult(source, variables);
         } catch (RenderBudget.Exhausted e) {
             throw limitExceeded(e.getMessage());
         } finally {
@@ -129,6 +135,7 @@ final class SandboxedJinja {
     }
 
     private static String describe(TemplateError error) {
-        return error.getMessage() + (error.getLineno() > 0 ? " (line " + error.getLineno() + ")" : "");
+        String message = QUALIFIED_CLASS.matcher(String.valueOf(error.getMessage())).replaceAll("$1");
+        return message + (error.getLineno() > 0 ? " (line " + error.getLineno() + ")" : "");
     }
 }
