@@ -19,6 +19,14 @@ enum PythonFilters implements Filter {
         }
     },
 
+    /** Python's str(): Mistral prints tool results with {@code content|string}; a dict must read {'k': 'v'}. */
+    STRING("string") {
+        @Override
+        public Object filter(Object value, JinjavaInterpreter interpreter, Object[] args, Map<String, Object> kwargs) {
+            return value instanceof CharSequence s ? s.toString() : repr(value);
+        }
+    },
+
     /** {@code x|__pyslice(start, stop, step)}: Python's x[start:stop:step], which Jinjava cannot parse. */
     SLICE(TemplateSourceRewriter.SLICE_FILTER) {
         @Override
@@ -47,6 +55,44 @@ enum PythonFilters implements Filter {
     @Override
     public Object filter(Object value, JinjavaInterpreter interpreter, String... args) {
         return filter(value, interpreter, (Object[]) args, Map.of());
+    }
+
+    /** Python's repr() of template values: None, True, 'text', [..], {'k': v}. */
+    static String repr(Object value) {
+        return switch (value) {
+            case null -> "None";
+            case Boolean b -> b ? "True" : "False";
+            case Double d -> PythonJson.floatRepr(d);
+            case Float f -> PythonJson.floatRepr(f);
+            case CharSequence s -> quote(s.toString());
+            case Map<?, ?> map -> {
+                StringBuilder out = new StringBuilder("{");
+                map.forEach((k, v) -> out.append(out.length() > 1 ? ", " : "").append(repr(k)).append(": ").append(repr(v)));
+                yield out.append('}').toString();
+            }
+            case Iterable<?> items -> {
+                StringBuilder out = new StringBuilder("[");
+                items.forEach(v -> out.append(out.length() > 1 ? ", " : "").append(repr(v)));
+                yield out.append(']').toString();
+            }
+            default -> value.toString();
+        };
+    }
+
+    /** Single quotes unless the text has a single quote and no double quote, as Python chooses. */
+    private static String quote(String s) {
+        char q = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
+        StringBuilder out = new StringBuilder().append(q);
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> out.append(c == q ? "\\" + c : String.valueOf(c));
+            }
+        }
+        return out.append(q).toString();
     }
 
     private static List<?> toList(Iterable<?> iterable) {

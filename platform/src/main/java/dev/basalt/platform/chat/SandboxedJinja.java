@@ -69,6 +69,7 @@ final class SandboxedJinja {
                         .withParseWhitespaceControlStrictly(true)
                         .withUseTrimmingForNotesAndExpressions(true)
                         .withKeepNullableLoopValues(true)
+                        .withUsePyishObjectMapper(true) // print dicts and lists as Python does: {'k': 1}
                         .build())
                 .build();
         jinjava = new Jinjava(config);

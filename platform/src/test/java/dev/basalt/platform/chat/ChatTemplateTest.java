@@ -189,6 +189,27 @@ class ChatTemplateTest {
     }
 
     @Test
+    void oneTemplateRendersConcurrentRequestsIndependently() throws Exception {
+        ChatTemplate template = real("qwen3-0.6b");
+        String expectedChat = ChatTemplateGoldenTest.resource("expected/qwen3-0.6b--chat.txt");
+        String expectedTools = ChatTemplateGoldenTest.resource("expected/qwen3-0.6b--tools.txt");
+
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                boolean tools = i % 2 == 0;
+                results.add(pool.submit(() -> tools
+                        ? template.render(ChatTemplateGoldenTest.TOOL_CHAT, List.of(ChatTemplateGoldenTest.WEATHER), true)
+                                .equals(expectedTools)
+                        : template.render(ChatTemplateGoldenTest.CHAT, List.of(), true).equals(expectedChat)));
+            }
+            for (var result : results) {
+                assertThat(result.get()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void extraVariablesReachTheTemplate() {
         ChatTemplate template = inline("{{ 'think' if enable_thinking else 'fast' }}");
 
