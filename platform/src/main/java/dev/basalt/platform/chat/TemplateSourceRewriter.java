@@ -9,8 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Rewrites the few Python Jinja expressions that Jinjava parses differently or not at all into equivalents it
- * reads as Jinja2 does, inside {@code {{ }}} and {@code {% %}} only and never inside string literals:
+ * Makes a Jinja2 source render under Jinjava as it does under Jinja2. First the whitespace rules transformers sets
+ * are applied to the text ({@link #applyWhitespaceRules}); then the few Python Jinja expressions that Jinjava
+ * parses differently or not at all are rewritten into equivalents, inside {@code {{ }}} and {@code {% %}} only and
+ * never inside string literals:
  * <ul>
  *   <li>extended slicing with a step ({@code messages[::-1]}, Qwen3 walks messages backwards) becomes a call of
  *       the {@code __pyslice} filter on the same operand;</li>
@@ -19,6 +21,8 @@ import java.util.regex.Pattern;
  *   <li>keyword arguments are parenthesised ({@code namespace(i=messages|length - 1)}), because Jinjava binds
  *       the filter and the subtraction to the name=value pair instead of to the value.</li>
  * </ul>
+ * Not bridged (no real template we know uses them): slices of literals ({@code 'abc'[::-1]}), "}}" inside an
+ * expression ({@code {{ {'a': {}} }}} needs a space), indexing a string by position.
  */
 final class TemplateSourceRewriter {
 
@@ -90,9 +94,12 @@ final class TemplateSourceRewriter {
         return out.toString();
     }
 
+    private static final String[] OPENERS = {"{{", "{%", "{#"};
+
+    /** The next tag or comment opening at or after {@code from}, or -1. */
     private static int nextOpen(String s, int from) {
         int first = -1;
-        for (String opener : new String[] {"{{", "{%", "{#"}) {
+        for (String opener : OPENERS) {
             int at = s.indexOf(opener, from);
             if (at >= 0 && (first < 0 || at < first)) {
                 first = at;
@@ -101,14 +108,22 @@ final class TemplateSourceRewriter {
         return first;
     }
 
+    /** Rewrites the code inside every expression and statement tag; text and comments are copied. */
     private static String rewriteTags(String source) {
         StringBuilder out = new StringBuilder(source.length());
         int i = 0;
         while (i < source.length()) {
-            int open = nextTagOpen(source, i);
+            int open = nextOpen(source, i);
             if (open < 0) {
                 out.append(source, i, source.length());
                 break;
+            }
+            if (source.startsWith("{#", open)) {
+                int end = source.indexOf("#}", open + 2);
+                int next = end < 0 ? source.length() : end + 2;
+                out.append(source, i, next);
+                i = next;
+                continue;
             }
             String closer = source.startsWith("{{", open) ? "}}" : "%}";
             int close = findCloser(source, open + 2, closer);
@@ -121,25 +136,6 @@ final class TemplateSourceRewriter {
             i = close;
         }
         return out.toString();
-    }
-
-    private static int nextTagOpen(String s, int from) {
-        int expression = s.indexOf("{{", from);
-        int statement = s.indexOf("{%", from);
-        int comment = s.indexOf("{#", from);
-        int first = minPositive(expression, statement);
-        if (comment >= 0 && (first < 0 || comment < first)) {
-            int end = s.indexOf("#}", comment + 2);
-            return end < 0 ? -1 : nextTagOpen(s, end + 2);
-        }
-        return first;
-    }
-
-    private static int minPositive(int a, int b) {
-        if (a < 0) {
-            return b;
-        }
-        return b < 0 ? a : Math.min(a, b);
     }
 
     /** Finds the closing delimiter, skipping quoted strings (which may contain "}}"). */
