@@ -157,45 +157,26 @@ public final class Kernels {
     }
 
     /**
-     * Q4_K: per 32-value sub-block, d*scale*Σ(q·x) − dmin*min*Σx; Σx per sub-block comes precomputed with the
-     * activation, so the min term costs one scalar multiply-add per sub-block.
+     * Q4_K and Q5_K: per 32-value sub-block, d*scale*Σ(q·x) − dmin*min*Σx; Σx per sub-block comes precomputed
+     * with the activation, so the min term costs one scalar multiply-add per sub-block. Q5_K adds a fifth bit
+     * per value from its 32-byte qh array (bit 2*chunk for the low nibbles, 2*chunk+1 for the high ones).
      */
     static float dotQ4K(MemorySegment w, long offset, Activation x) {
-        FloatVector acc = FloatVector.zero(F);
-        float mins = 0;
-        int blocks = x.values.length / 256;
-        for (int b = 0; b < blocks; b++) {
-            long base = offset + 144L * b;
-            float d = Float.float16ToFloat(w.get(I16, base));
-            float dmin = Float.float16ToFloat(w.get(I16, base + 2));
-            for (int chunk = 0; chunk < 4; chunk++) {
-                int sm1 = Quantization.scaleMinK4(w, base + 4, 2 * chunk);
-                int sm2 = Quantization.scaleMinK4(w, base + 4, 2 * chunk + 1);
-                int xo = 256 * b + 64 * chunk;
-                FloatVector s1 = FloatVector.zero(F);
-                FloatVector s2 = FloatVector.zero(F);
-                for (int l = 0; l < 32; l += L) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, w, base + 16 + 32L * chunk + l, LE);
-                    FloatVector lo = (FloatVector) q.and((byte) 0x0F).castShape(F, 0);
-                    FloatVector hi = (FloatVector) q.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0F).castShape(F, 0);
-                    s1 = lo.fma(FloatVector.fromArray(F, x.values, xo + l), s1);
-                    s2 = hi.fma(FloatVector.fromArray(F, x.values, xo + 32 + l), s2);
-                }
-                acc = s1.fma(FloatVector.broadcast(F, d * (sm1 & 0xFF)), acc);
-                acc = s2.fma(FloatVector.broadcast(F, d * (sm2 & 0xFF)), acc);
-                mins += dmin * (sm1 >>> 8) * x.sums32[xo / 32] + dmin * (sm2 >>> 8) * x.sums32[xo / 32 + 1];
-            }
-        }
-        return sum(acc) - mins;
+        return dotK4or5(w, offset, x, false);
     }
 
-    /** Q5_K: Q4_K plus a fifth bit per value from qh (bit 2*chunk for the low half, 2*chunk+1 for the high). */
     static float dotQ5K(MemorySegment w, long offset, Activation x) {
+        return dotK4or5(w, offset, x, true);
+    }
+
+    private static float dotK4or5(MemorySegment w, long offset, Activation x, boolean fifthBit) {
         FloatVector acc = FloatVector.zero(F);
         float mins = 0;
         int blocks = x.values.length / 256;
+        long blockBytes = fifthBit ? 176 : 144;
+        long qsStart = fifthBit ? 48 : 16;
         for (int b = 0; b < blocks; b++) {
-            long base = offset + 176L * b;
+            long base = offset + blockBytes * b;
             float d = Float.float16ToFloat(w.get(I16, base));
             float dmin = Float.float16ToFloat(w.get(I16, base + 2));
             for (int chunk = 0; chunk < 4; chunk++) {
@@ -205,14 +186,16 @@ public final class Kernels {
                 FloatVector s1 = FloatVector.zero(F);
                 FloatVector s2 = FloatVector.zero(F);
                 for (int l = 0; l < 32; l += L) {
-                    ByteVector q = ByteVector.fromMemorySegment(B, w, base + 48 + 32L * chunk + l, LE);
-                    ByteVector h = ByteVector.fromMemorySegment(B, w, base + 16 + l, LE);
-                    ByteVector h1 = h.lanewise(VectorOperators.ASHR, 2 * chunk).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                    ByteVector h2 = h.lanewise(VectorOperators.ASHR, 2 * chunk + 1).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                    FloatVector lo = (FloatVector) q.and((byte) 0x0F).or(h1).castShape(F, 0);
-                    FloatVector hi = (FloatVector) q.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0F).or(h2).castShape(F, 0);
-                    s1 = lo.fma(FloatVector.fromArray(F, x.values, xo + l), s1);
-                    s2 = hi.fma(FloatVector.fromArray(F, x.values, xo + 32 + l), s2);
+                    ByteVector q = ByteVector.fromMemorySegment(B, w, base + qsStart + 32L * chunk + l, LE);
+                    ByteVector lo = q.and((byte) 0x0F);
+                    ByteVector hi = q.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0F);
+                    if (fifthBit) {
+                        ByteVector h = ByteVector.fromMemorySegment(B, w, base + 16 + l, LE);
+                        lo = lo.or(h.lanewise(VectorOperators.ASHR, 2 * chunk).and((byte) 1).lanewise(VectorOperators.LSHL, 4));
+                        hi = hi.or(h.lanewise(VectorOperators.ASHR, 2 * chunk + 1).and((byte) 1).lanewise(VectorOperators.LSHL, 4));
+                    }
+                    s1 = ((FloatVector) lo.castShape(F, 0)).fma(FloatVector.fromArray(F, x.values, xo + l), s1);
+                    s2 = ((FloatVector) hi.castShape(F, 0)).fma(FloatVector.fromArray(F, x.values, xo + 32 + l), s2);
                 }
                 acc = s1.fma(FloatVector.broadcast(F, d * (sm1 & 0xFF)), acc);
                 acc = s2.fma(FloatVector.broadcast(F, d * (sm2 & 0xFF)), acc);

@@ -81,8 +81,8 @@ public final class Quantization {
                     }
                 }
             }
-            case Q4_K -> dequantizeQ4K(data, count, out);
-            case Q5_K -> dequantizeQ5K(data, count, out);
+            case Q4_K -> dequantizeK4or5(data, count, out, false);
+            case Q5_K -> dequantizeK4or5(data, count, out, true);
             case Q6_K -> dequantizeQ6K(data, count, out);
             default -> throw new UnsupportedOperationException("dequantizing " + type + " is not supported");
         }
@@ -106,39 +106,25 @@ public final class Quantization {
         return sc | m << 8;
     }
 
-    /** Q4_K: 256 values in 8 sub-blocks of 32, value = d * scale * q - dmin * min, q a 4-bit nibble. */
-    private static void dequantizeQ4K(MemorySegment data, int count, float[] out) {
+    /**
+     * Q4_K: 256 values in 8 sub-blocks of 32, value = d * scale * q - dmin * min, q a 4-bit nibble (low nibbles of
+     * 32 bytes, then their high nibbles, per 64 values). Q5_K: the same with a fifth bit per value taken from
+     * the 32-byte qh array (bit 2*chunk for the low half of a chunk, 2*chunk+1 for the high half).
+     */
+    private static void dequantizeK4or5(MemorySegment data, int count, float[] out, boolean fifthBit) {
+        long blockBytes = fifthBit ? 176 : 144;
         for (int b = 0; b < count / 256; b++) {
-            long base = 144L * b;
-            float d = Float.float16ToFloat(data.get(I16, base));
-            float dmin = Float.float16ToFloat(data.get(I16, base + 2));
-            long qs = base + 16;
-            for (int chunk = 0; chunk < 4; chunk++) { // 64 values per chunk: low nibbles then high nibbles
-                int sm1 = scaleMinK4(data, base + 4, 2 * chunk);
-                int sm2 = scaleMinK4(data, base + 4, 2 * chunk + 1);
-                for (int l = 0; l < 32; l++) {
-                    int q = u8(data, qs + 32L * chunk + l);
-                    out[256 * b + 64 * chunk + l] = d * (sm1 & 0xFF) * (q & 0x0F) - dmin * (sm1 >>> 8);
-                    out[256 * b + 64 * chunk + 32 + l] = d * (sm2 & 0xFF) * (q >>> 4) - dmin * (sm2 >>> 8);
-                }
-            }
-        }
-    }
-
-    /** Q5_K: like Q4_K with a fifth bit per value taken from the 32-byte qh array (bit 2*chunk / 2*chunk+1). */
-    private static void dequantizeQ5K(MemorySegment data, int count, float[] out) {
-        for (int b = 0; b < count / 256; b++) {
-            long base = 176L * b;
+            long base = blockBytes * b;
             float d = Float.float16ToFloat(data.get(I16, base));
             float dmin = Float.float16ToFloat(data.get(I16, base + 2));
             long qh = base + 16;
-            long qs = base + 48;
+            long qs = base + (fifthBit ? 48 : 16);
             for (int chunk = 0; chunk < 4; chunk++) {
                 int sm1 = scaleMinK4(data, base + 4, 2 * chunk);
                 int sm2 = scaleMinK4(data, base + 4, 2 * chunk + 1);
                 for (int l = 0; l < 32; l++) {
                     int q = u8(data, qs + 32L * chunk + l);
-                    int h = u8(data, qh + l);
+                    int h = fifthBit ? u8(data, qh + l) : 0;
                     int lo = (q & 0x0F) | ((h >>> (2 * chunk)) & 1) << 4;
                     int hi = (q >>> 4) | ((h >>> (2 * chunk + 1)) & 1) << 4;
                     out[256 * b + 64 * chunk + l] = d * (sm1 & 0xFF) * lo - dmin * (sm1 >>> 8);
