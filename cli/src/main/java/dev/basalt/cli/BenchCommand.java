@@ -27,7 +27,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--gen-tokens", description = "Tokens to decode (default ${DEFAULT-VALUE}).")
     int genTokens = 128;
 
-    @Option(names = "--concurrency", split = ",", description = "Concurrent sequences (default 1). Only 1 is available until the batching scheduler lands.")
+    @Option(names = "--concurrency", split = ",", description = "Concurrent sequences to measure aggregate decode speed at, e.g. 1,8 (default 1).")
     List<Integer> concurrency = List.of(1);
 
     @Option(names = "--repeat", description = "Repetitions; the median is reported (default ${DEFAULT-VALUE}).")
@@ -41,12 +41,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (concurrency.stream().anyMatch(c -> c != 1)) {
-            throw new IllegalArgumentException("--concurrency above 1 needs the batching scheduler, which is not built yet");
+        if (concurrency.stream().anyMatch(c -> c < 1 || c > 256)) {
+            throw new IllegalArgumentException("--concurrency values must be between 1 and 256");
         }
         PrintWriter err = spec.commandLine().getErr();
         Benchmark.Result r = Benchmark.run(new Benchmark.Settings(model, threads, promptTokens, genTokens, repeat, chunk),
-                line -> err.println("bench: " + line));
+                concurrency, line -> err.println("bench: " + line));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r));
@@ -54,6 +54,10 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("model %s (%s, %.2f GB), %d threads%n", r.model(), r.architecture(), r.fileBytes() / 1e9, r.threads());
             out.printf("prefill pp%d: %.1f tok/s (min %.1f, max %.1f)%n", r.promptTokens(), r.prefill().median(), r.prefill().min(), r.prefill().max());
             out.printf("decode  tg%d: %.2f tok/s (min %.2f, max %.2f)%n", r.genTokens(), r.decode().median(), r.decode().min(), r.decode().max());
+            for (Benchmark.Concurrent c : r.concurrent()) {
+                out.printf("concurrency %d: %.2f tok/s aggregate decode (min %.2f, max %.2f)%n", c.streams(),
+                        c.aggregateDecode().median(), c.aggregateDecode().min(), c.aggregateDecode().max());
+            }
             out.printf("bytes read per decoded token: %.1f MB, implied read bandwidth %.1f GB/s%n",
                     r.bytesPerDecodedToken() / 1e6, r.decodeGigabytesPerSecond());
         }

@@ -7,7 +7,16 @@ import dev.basalt.engine.model.Transformer;
 import dev.basalt.engine.parallel.WorkerPool;
 import java.io.IOException;
 import java.nio.file.Path;
+import dev.basalt.engine.LanguageModel;
+import dev.basalt.engine.sampling.SamplingParams;
+import dev.basalt.engine.scheduler.Completion;
+import dev.basalt.engine.scheduler.GenerationListener;
+import dev.basalt.engine.scheduler.GenerationRequest;
+import dev.basalt.engine.scheduler.TokenEvent;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -28,12 +37,15 @@ public final class Benchmark {
 
     /** Tokens per second over the repeats, and the memory traffic decoding implies. */
     public record Result(String model, String architecture, long fileBytes, int threads, int promptTokens, int genTokens,
-                         Stats prefill, Stats decode, long bytesPerDecodedToken) {
+                         Stats prefill, Stats decode, long bytesPerDecodedToken, List<Concurrent> concurrent) {
         /** Read bandwidth implied by the median decode rate, in GB/s. */
         public double decodeGigabytesPerSecond() {
             return bytesPerDecodedToken * decode.median() / 1e9;
         }
     }
+
+    /** Decoding {@code streams} sequences at once through the scheduler: tokens per second of all streams together. */
+    public record Concurrent(int streams, Stats aggregateDecode) {}
 
     public record Stats(double median, double min, double max) {
         static Stats of(double[] values) {
@@ -46,8 +58,118 @@ public final class Benchmark {
 
     private Benchmark() {}
 
-    /** Runs the benchmark; {@code progress} receives one line per step. */
-    public static Result run(Settings s, Consumer<String> progress) throws IOException {
+    /**
+     * Runs the benchmark; {@code progress} receives one line per step. Concurrency levels above 1 run through
+     * the continuous-batching scheduler, so the model file needs a tokenizer.
+     */
+    public static Result run(Settings s, List<Integer> concurrency, Consumer<String> progress) throws IOException {
+        Result single = run(s, progress);
+        List<Concurrent> levels = new ArrayList<>();
+        for (int streams : concurrency) {
+            levels.add(new Concurrent(streams, streams == 1 ? single.decode() : concurrent(s, streams, progress)));
+        }
+        return new Result(single.model(), single.architecture(), single.fileBytes(), single.threads(), single.promptTokens(),
+                single.genTokens(), single.prefill(), single.decode(), single.bytesPerDecodedToken(), levels);
+    }
+
+    /**
+     * Aggregate decode rate of {@code streams} concurrent greedy generations: generated tokens counted from the
+     * moment every stream has its first token (all prompts are in) until the first stream ends.
+     */
+    private static Stats concurrent(Settings s, int streams, Consumer<String> progress) throws IOException {
+        LanguageModel.Options options = new LanguageModel.Options(s.threads(), s.promptTokens() + s.genTokens() + 1,
+                streams, Math.max(streams, s.prefillChunk()), 8L << 30, streams);
+        double[] rates = new double[s.repeat()];
+        try (LanguageModel model = LanguageModel.load(s.model(), options)) {
+            for (int r = 0; r < s.repeat(); r++) {
+                rates[r] = concurrentRun(model, s, streams);
+                progress.accept(String.format("concurrency %d, run %d/%d: %.2f tok/s aggregate", streams, r + 1, s.repeat(), rates[r]));
+            }
+        }
+        return Stats.of(rates);
+    }
+
+    private static double concurrentRun(LanguageModel model, Settings s, int streams) {
+        SamplingParams greedy = SamplingParams.builder().temperature(0).maxTokens(s.genTokens()).build();
+        Meter meter = new Meter(streams);
+        int vocab = model.info().vocabularySize();
+        for (int i = 0; i < streams; i++) {
+            int[] prompt = new SplittableRandom(100 + i).ints(s.promptTokens(), 0, vocab).toArray();
+            model.generate(new GenerationRequest(prompt, greedy), meter.listener());
+        }
+        try {
+            meter.done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return meter.rate();
+    }
+
+    /**
+     * Counts tokens of all streams between the moment every stream has its first token (all prompts are in)
+     * and the moment the first stream ends. Listeners run on the scheduler thread; the lock only publishes.
+     */
+    private static final class Meter {
+        private final int streams;
+        private final CountDownLatch done;
+        private int started;
+        private long tokens;
+        private long startNanos;
+        private long startTokens;
+        private long endNanos;
+        private long endTokens;
+
+        Meter(int streams) {
+            this.streams = streams;
+            this.done = new CountDownLatch(streams);
+        }
+
+        GenerationListener listener() {
+            return new GenerationListener() {
+                private boolean first = true;
+
+                @Override
+                public void onToken(TokenEvent event) {
+                    synchronized (Meter.this) {
+                        tokens++;
+                        if (first) {
+                            first = false;
+                            if (++started == streams) {
+                                startNanos = System.nanoTime();
+                                startTokens = tokens;
+                            }
+                        }
+                    }
+                }
+
+                @Override
+                public void onComplete(Completion completion) {
+                    synchronized (Meter.this) {
+                        if (endNanos == 0) {
+                            endNanos = System.nanoTime();
+                            endTokens = tokens;
+                        }
+                    }
+                    done.countDown();
+                }
+
+                @Override
+                public void onError(RuntimeException error) {
+                    done.countDown();
+                }
+            };
+        }
+
+        synchronized double rate() {
+            if (startNanos == 0 || endNanos <= startNanos) {
+                throw new IllegalStateException("a stream ended before all streams were decoding; use more --gen-tokens");
+            }
+            return (endTokens - startTokens) / ((endNanos - startNanos) / 1e9);
+        }
+    }
+
+    /** Runs the single-sequence measurements. */
+    private static Result run(Settings s, Consumer<String> progress) throws IOException {
         try (GgufFile gguf = GgufFile.open(s.model()); WorkerPool pool = new WorkerPool(s.threads())) {
             Transformer model = Transformer.load(gguf);
             ModelConfig c = model.config();
@@ -76,7 +198,7 @@ public final class Benchmark {
             }
             return new Result(s.model().getFileName().toString(), c.architecture().ggufName, java.nio.file.Files.size(s.model()), s.threads(),
                     s.promptTokens(), s.genTokens(), Stats.of(prefill), Stats.of(decode),
-                    model.weightBytesPerToken() + kvBytesPerToken(c, s.genTokens()));
+                    model.weightBytesPerToken() + kvBytesPerToken(c, s.genTokens()), List.of());
         }
     }
 

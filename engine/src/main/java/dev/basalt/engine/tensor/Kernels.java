@@ -80,6 +80,68 @@ public final class Kernels {
         };
     }
 
+    /** Whether {@link #dot4} has a kernel for {@code type} (the formats used for speed: Q8_0, Q4_0). */
+    public static boolean hasDot4(GgmlType type) {
+        return VECTORIZED && (type == GgmlType.Q8_0 || type == GgmlType.Q4_0);
+    }
+
+    /**
+     * Four dot products of one row with {@code xs[t..t+3]}, into {@code outs[t..t+3][row]}: each block of
+     * weights is decoded once and used four times, which is what makes prefill and batched decoding faster
+     * than one token at a time. Per token, the operations and their order are those of {@link #dot}, so
+     * results are bit-identical however requests are batched.
+     */
+    public static void dot4(GgmlType type, MemorySegment w, long offset, Activation[] xs, int t, float[][] outs, int row) {
+        Activation x0 = xs[t];
+        Activation x1 = xs[t + 1];
+        Activation x2 = xs[t + 2];
+        Activation x3 = xs[t + 3];
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        boolean q8 = type == GgmlType.Q8_0;
+        long blockBytes = q8 ? 34 : 18;
+        int blocks = x0.values.length / 32;
+        for (int b = 0; b < blocks; b++) {
+            long base = offset + blockBytes * b;
+            FloatVector s0 = FloatVector.zero(F);
+            FloatVector s1 = FloatVector.zero(F);
+            FloatVector s2 = FloatVector.zero(F);
+            FloatVector s3 = FloatVector.zero(F);
+            if (q8) {
+                for (int j = 0; j < 32; j += L) {
+                    FloatVector wq = (FloatVector) ByteVector.fromMemorySegment(B, w, base + 2 + j, LE).castShape(F, 0);
+                    int xo = 32 * b + j;
+                    s0 = wq.fma(FloatVector.fromArray(F, x0.q8, xo), s0);
+                    s1 = wq.fma(FloatVector.fromArray(F, x1.q8, xo), s1);
+                    s2 = wq.fma(FloatVector.fromArray(F, x2.q8, xo), s2);
+                    s3 = wq.fma(FloatVector.fromArray(F, x3.q8, xo), s3);
+                }
+            } else {
+                for (int j = 0; j < 16; j += L) {
+                    ByteVector packed = ByteVector.fromMemorySegment(B, w, base + 2 + j, LE);
+                    FloatVector lo = (FloatVector) packed.and((byte) 0x0F).sub((byte) 8).castShape(F, 0);
+                    FloatVector hi = (FloatVector) packed.lanewise(VectorOperators.ASHR, 4).and((byte) 0x0F).sub((byte) 8).castShape(F, 0);
+                    int xo = 32 * b + j;
+                    s0 = hi.fma(FloatVector.fromArray(F, x0.q8, xo + 16), lo.fma(FloatVector.fromArray(F, x0.q8, xo), s0));
+                    s1 = hi.fma(FloatVector.fromArray(F, x1.q8, xo + 16), lo.fma(FloatVector.fromArray(F, x1.q8, xo), s1));
+                    s2 = hi.fma(FloatVector.fromArray(F, x2.q8, xo + 16), lo.fma(FloatVector.fromArray(F, x2.q8, xo), s2));
+                    s3 = hi.fma(FloatVector.fromArray(F, x3.q8, xo + 16), lo.fma(FloatVector.fromArray(F, x3.q8, xo), s3));
+                }
+            }
+            float d = Float.float16ToFloat(w.get(I16, base));
+            a0 = s0.fma(FloatVector.broadcast(F, d * x0.q8Scale[b]), a0);
+            a1 = s1.fma(FloatVector.broadcast(F, d * x1.q8Scale[b]), a1);
+            a2 = s2.fma(FloatVector.broadcast(F, d * x2.q8Scale[b]), a2);
+            a3 = s3.fma(FloatVector.broadcast(F, d * x3.q8Scale[b]), a3);
+        }
+        outs[t][row] = sum(a0);
+        outs[t + 1][row] = sum(a1);
+        outs[t + 2][row] = sum(a2);
+        outs[t + 3][row] = sum(a3);
+    }
+
     static float dotF32(MemorySegment w, long offset, float[] x) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);

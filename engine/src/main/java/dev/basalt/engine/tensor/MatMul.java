@@ -39,9 +39,13 @@ public final class MatMul implements WorkerPool.RangeTask {
     @Override
     public void run(int from, int to) {
         long rowBytes = w.rowBytes();
+        int quads = Kernels.hasDot4(w.type()) ? count / 4 * 4 : 0;
         for (int r = from; r < to; r++) {
             long offset = r * rowBytes;
-            for (int t = 0; t < count; t++) {
+            for (int t = 0; t < quads; t += 4) {
+                Kernels.dot4(w.type(), w.data(), offset, xs, t, outs, r);
+            }
+            for (int t = quads; t < count; t++) {
                 outs[t][r] = Kernels.dot(w.type(), w.data(), offset, xs[t]);
             }
         }

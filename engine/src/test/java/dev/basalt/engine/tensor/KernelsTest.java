@@ -73,6 +73,32 @@ class KernelsTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
+    void fourTokenKernelIsBitIdenticalToFourSingleOnes(GgmlType type) {
+        // Batching must not change any request's result (seeded sampling stays reproducible under load).
+        assertThat(Kernels.hasDot4(type)).isTrue();
+        Random random = new Random(21);
+        for (int n : SIZES) {
+            MemorySegment w = MemorySegment.ofArray(randomRows(type, 2, n, random));
+            Activation[] xs = new Activation[5];
+            for (int t = 0; t < xs.length; t++) {
+                xs[t] = new Activation(n);
+                for (int i = 0; i < n; i++) {
+                    xs[t].values()[i] = (float) random.nextGaussian();
+                }
+                xs[t].changed();
+                xs[t].prepareFor(type);
+            }
+            float[][] outs = new float[5][2];
+            Kernels.dot4(type, w, type.byteSize(n), xs, 1, outs, 1);
+            for (int t = 1; t <= 4; t++) {
+                assertThat(outs[t][1]).as("token %d of %d values", t, n).isEqualTo(Kernels.dot(type, w, type.byteSize(n), xs[t]));
+            }
+            assertThat(outs[0][1]).isZero();
+        }
+    }
+
     @Test
     void kQuantDecodersFollowGgmlBlockLayouts() {
         Random random = new Random(7);
