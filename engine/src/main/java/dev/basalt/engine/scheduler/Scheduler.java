@@ -168,9 +168,12 @@ public final class Scheduler implements AutoCloseable {
                     s.finish(StopReason.CANCELLED);
                     continue;
                 }
-                if (!s.cache.reserve(s.reservation)) {
+                s.fed = s.cache.attachPrefix(s.prompt);
+                if (!s.cache.reserve(s.reservation - s.fed)) {
+                    s.cache.release(); // attached blocks go back to the idle cache while we wait
                     break; // wait for running sequences to free cache
                 }
+                s.cachedPromptTokens = s.fed;
                 waiting.poll();
                 active.add(s);
             }
@@ -277,6 +280,7 @@ public final class Scheduler implements AutoCloseable {
         final long submitted = System.nanoTime();
         long firstToken;
         int fed;
+        int cachedPromptTokens;
         int generated;
         int next;
         volatile boolean cancelled;
@@ -359,7 +363,7 @@ public final class Scheduler implements AutoCloseable {
                 }
             }
             long now = System.nanoTime();
-            listener.onComplete(new Completion(reason, prompt.length, generated,
+            listener.onComplete(new Completion(reason, prompt.length, cachedPromptTokens, generated,
                     generated > 0 ? firstToken - submitted : 0, now - submitted));
             return true;
         }

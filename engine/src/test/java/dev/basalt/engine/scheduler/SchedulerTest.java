@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.basalt.engine.LanguageModel;
 import dev.basalt.engine.gguf.GgmlType;
+import dev.basalt.engine.gguf.GgufFile;
 import dev.basalt.engine.grammar.JsonSchemaGrammar;
 import dev.basalt.engine.model.Architecture;
+import dev.basalt.engine.model.KvBlockPool;
 import dev.basalt.engine.model.SyntheticModel;
+import dev.basalt.engine.model.Transformer;
 import dev.basalt.engine.sampling.SamplingParams;
 import dev.basalt.testkit.ReferenceData;
 import java.nio.file.Path;
@@ -93,6 +96,51 @@ class SchedulerTest {
                     SamplingParams.builder().temperature(0).maxTokens(32).stop(List.of("Lily li")).build()), l);
             assertThat(l.await().stopReason()).isEqualTo(StopReason.STOP_SEQUENCE);
             assertThat(l.text()).isEqualTo(", a little girl named ");
+        }
+    }
+
+    @Test
+    void sharedPromptPrefixesAreServedFromTheCacheWithIdenticalResults() throws Exception {
+        int[] system = new Random(9).ints(100, 3, 1000).toArray();
+        int[] other = java.util.Arrays.copyOf(system, 60);
+        other[55] = 999; // shares the first 55 tokens: 3 whole blocks of 16
+        SamplingParams greedy = SamplingParams.builder().temperature(0).maxTokens(10).build();
+        List<Integer> fresh;
+        try (LanguageModel model = LanguageModel.load(synthetic, options(2, 4))) {
+            CollectingListener l = new CollectingListener();
+            model.generate(new GenerationRequest(other, greedy), l);
+            l.await();
+            fresh = l.tokens();
+        }
+        try (LanguageModel model = LanguageModel.load(synthetic, options(2, 4))) {
+            CollectingListener first = new CollectingListener();
+            model.generate(new GenerationRequest(system, greedy), first);
+            assertThat(first.await().cachedPromptTokens()).isZero();
+            CollectingListener again = new CollectingListener();
+            model.generate(new GenerationRequest(system, greedy), again);
+            assertThat(again.await().cachedPromptTokens()).isEqualTo(96); // 99 tokens reusable, whole blocks only
+            assertThat(again.tokens()).isEqualTo(first.tokens());
+            CollectingListener partial = new CollectingListener();
+            model.generate(new GenerationRequest(other, greedy), partial);
+            assertThat(partial.await().cachedPromptTokens()).isEqualTo(48);
+            assertThat(partial.tokens()).isEqualTo(fresh);
+        }
+    }
+
+    @Test
+    void cachedPrefixesAreEvictedWhenTheBudgetIsNeeded() throws Exception {
+        // A budget for about two full sequences: cached blocks of finished prompts must make way for new ones.
+        long budget;
+        try (GgufFile gguf = GgufFile.open(synthetic)) {
+            budget = 2 * 256 * KvBlockPool.blockBytes(Transformer.load(gguf).config(), 1);
+        }
+        try (LanguageModel model = LanguageModel.load(synthetic, new LanguageModel.Options(2, 256, 2, 32, budget, 16))) {
+            for (int i = 0; i < 12; i++) {
+                CollectingListener l = new CollectingListener();
+                model.generate(new GenerationRequest(new Random(i).ints(150, 3, 1000).toArray(),
+                        SamplingParams.builder().temperature(0).maxTokens(50).build()), l);
+                assertThat(l.await().completionTokens()).isEqualTo(50);
+            }
         }
     }
 
