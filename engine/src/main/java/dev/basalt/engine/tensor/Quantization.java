@@ -43,27 +43,27 @@ public final class Quantization {
     /** Decodes {@code count} values of {@code type} from {@code data}. */
     public static float[] dequantize(GgmlType type, MemorySegment data, int count) {
         float[] out = new float[count];
-        dequantize(type, data, count, out);
+        dequantize(type, data, 0, count, out);
         return out;
     }
 
-    /** Decodes {@code count} values of {@code type} from {@code data} into {@code out[0..count)}. */
-    public static void dequantize(GgmlType type, MemorySegment data, int count, float[] out) {
+    /** Decodes {@code count} values of {@code type} from {@code data} at byte {@code offset} into {@code out[0..count)}. */
+    public static void dequantize(GgmlType type, MemorySegment data, long offset, int count, float[] out) {
         switch (type) {
-            case F32 -> MemorySegment.copy(data, F32, 0, out, 0, count);
+            case F32 -> MemorySegment.copy(data, F32, offset, out, 0, count);
             case F16 -> {
                 for (int i = 0; i < count; i++) {
-                    out[i] = Float.float16ToFloat(data.get(I16, 2L * i));
+                    out[i] = Float.float16ToFloat(data.get(I16, offset + 2L * i));
                 }
             }
             case BF16 -> {
                 for (int i = 0; i < count; i++) {
-                    out[i] = Float.intBitsToFloat(data.get(I16, 2L * i) << 16);
+                    out[i] = Float.intBitsToFloat(data.get(I16, offset + 2L * i) << 16);
                 }
             }
             case Q8_0 -> {
                 for (int b = 0; b < count / 32; b++) {
-                    long base = 34L * b;
+                    long base = offset + 34L * b;
                     float d = Float.float16ToFloat(data.get(I16, base));
                     for (int j = 0; j < 32; j++) {
                         out[32 * b + j] = d * data.get(ValueLayout.JAVA_BYTE, base + 2 + j);
@@ -72,7 +72,7 @@ public final class Quantization {
             }
             case Q4_0 -> {
                 for (int b = 0; b < count / 32; b++) {
-                    long base = 18L * b;
+                    long base = offset + 18L * b;
                     float d = Float.float16ToFloat(data.get(I16, base));
                     for (int j = 0; j < 16; j++) {
                         int packed = Byte.toUnsignedInt(data.get(ValueLayout.JAVA_BYTE, base + 2 + j));
@@ -81,9 +81,9 @@ public final class Quantization {
                     }
                 }
             }
-            case Q4_K -> dequantizeK4or5(data, count, out, false);
-            case Q5_K -> dequantizeK4or5(data, count, out, true);
-            case Q6_K -> dequantizeQ6K(data, count, out);
+            case Q4_K -> dequantizeK4or5(data, offset, count, out, false);
+            case Q5_K -> dequantizeK4or5(data, offset, count, out, true);
+            case Q6_K -> dequantizeQ6K(data, offset, count, out);
             default -> throw new UnsupportedOperationException("dequantizing " + type + " is not supported");
         }
     }
@@ -111,10 +111,10 @@ public final class Quantization {
      * 32 bytes, then their high nibbles, per 64 values). Q5_K: the same with a fifth bit per value taken from
      * the 32-byte qh array (bit 2*chunk for the low half of a chunk, 2*chunk+1 for the high half).
      */
-    private static void dequantizeK4or5(MemorySegment data, int count, float[] out, boolean fifthBit) {
+    private static void dequantizeK4or5(MemorySegment data, long offset, int count, float[] out, boolean fifthBit) {
         long blockBytes = fifthBit ? 176 : 144;
         for (int b = 0; b < count / 256; b++) {
-            long base = blockBytes * b;
+            long base = offset + blockBytes * b;
             float d = Float.float16ToFloat(data.get(I16, base));
             float dmin = Float.float16ToFloat(data.get(I16, base + 2));
             long qh = base + 16;
@@ -138,9 +138,9 @@ public final class Quantization {
      * Q6_K: 256 values in 16 sub-blocks of 16 with signed 8-bit scales; each 6-bit value is 4 low bits from ql
      * and 2 high bits from qh, minus 32. Two halves of 128 values, each spread over 64 ql and 32 qh bytes.
      */
-    private static void dequantizeQ6K(MemorySegment data, int count, float[] out) {
+    private static void dequantizeQ6K(MemorySegment data, long offset, int count, float[] out) {
         for (int b = 0; b < count / 256; b++) {
-            long base = 210L * b;
+            long base = offset + 210L * b;
             float d = Float.float16ToFloat(data.get(I16, base + 208));
             for (int half = 0; half < 2; half++) {
                 long ql = base + 64L * half;

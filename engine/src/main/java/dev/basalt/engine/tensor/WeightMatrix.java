@@ -24,6 +24,6 @@ public record WeightMatrix(String name, GgmlType type, int rows, int cols, Memor
 
     /** Row {@code row} dequantized to F32 into {@code out} (used for embedding lookups). */
     public void dequantizeRow(int row, float[] out) {
-        Quantization.dequantize(type, data.asSlice(row * rowBytes(), rowBytes()), cols, out);
+        Quantization.dequantize(type, data, row * rowBytes(), cols, out);
     }
 }
