@@ -34,6 +34,7 @@ class SynthAndBenchCommandTest {
             assertThat(gguf.getInt("qwen2.embedding_length")).isEqualTo(128);
             assertThat(gguf.tensor("blk.0.attn_q.weight").type().name()).isEqualTo("Q4_0");
             assertThat(gguf.tensors()).containsKey("blk.1.attn_q.bias");
+            assertThat(gguf.getString("tokenizer.chat_template")).contains("<|im_start|>").contains("add_generation_prompt");
             Tokenizer tokenizer = Tokenizer.fromGguf(gguf);
             assertThat(tokenizer.size()).isEqualTo(1024);
             String text = "Once upon a time, 42 children said hello!";

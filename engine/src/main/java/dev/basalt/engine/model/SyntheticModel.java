@@ -74,13 +74,28 @@ public final class SyntheticModel {
         write(arch, shape, weightType, seed, tokenizerFor(shape), out);
     }
 
+    /** Llama 3's chat format (the Llama-3-8B-Instruct template). */
+    private static final String LLAMA3_TEMPLATE = "{{- bos_token }}{%- for message in messages %}"
+            + "{{- '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}"
+            + "{%- endfor %}{%- if add_generation_prompt %}{{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{%- endif %}";
+
+    /** ChatML, as SmolLM2-Instruct uses (without its default system prompt). */
+    private static final String CHATML_TEMPLATE = "{%- for message in messages %}"
+            + "{{- '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}"
+            + "{%- endfor %}{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}";
+
+    /** The real model's kind of vocabulary, special tokens and chat template. */
     private static Consumer<GgufWriter> tokenizerFor(Shape shape) {
         SyntheticTokenizer tokenizer = switch (shape) {
             case LLAMA_1B -> SyntheticTokenizer.llama3();
             case SMOLLM_135M -> SyntheticTokenizer.smolLm();
             case TINY -> SyntheticTokenizer.smolLmStyle(shape.vocabSize);
         };
-        return tokenizer::writeTo;
+        String template = shape == Shape.LLAMA_1B ? LLAMA3_TEMPLATE : CHATML_TEMPLATE;
+        return w -> {
+            tokenizer.writeTo(w);
+            w.putString("tokenizer.chat_template", template);
+        };
     }
 
     /**
