@@ -2,6 +2,7 @@ package dev.basalt.engine.model;
 
 import dev.basalt.engine.parallel.WorkerPool;
 import dev.basalt.engine.tensor.Activation;
+import dev.basalt.engine.tensor.Kernels;
 import dev.basalt.engine.tensor.MatMul;
 
 /**
@@ -255,7 +256,7 @@ public final class ForwardPass {
                     float[] qt = q[t];
                     float max = Float.NEGATIVE_INFINITY;
                     for (int p = 0; p <= last; p++) {
-                        float s = dot(qt, h * hd, cache.keys(p), cache.offset(l, p) + kvHeadOffset, hd) * scale;
+                        float s = Kernels.dot(qt, h * hd, cache.keys(p), cache.offset(l, p) + kvHeadOffset, hd) * scale;
                         att[p] = s;
                         max = Math.max(max, s);
                     }
@@ -269,24 +270,11 @@ public final class ForwardPass {
                     float[] out = attended[t].values();
                     java.util.Arrays.fill(out, h * hd, h * hd + hd, 0f);
                     for (int p = 0; p <= last; p++) {
-                        float a = toF16(att[p] * inv);
-                        float[] values = cache.values(p);
-                        int vo = cache.offset(l, p) + kvHeadOffset;
-                        for (int i = 0; i < hd; i++) {
-                            out[h * hd + i] += a * values[vo + i];
-                        }
+                        Kernels.axpy(toF16(att[p] * inv), cache.values(p), cache.offset(l, p) + kvHeadOffset, out, h * hd, hd);
                     }
                 }
             }
         }
-    }
-
-    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        float s = 0;
-        for (int i = 0; i < n; i++) {
-            s += a[ao + i] * b[bo + i];
-        }
-        return s;
     }
 
     /** cos/sin of every rotary pair at {@code pos}: theta_i = pos * base^(-2i/ropeDim) / freqFactor_i. */

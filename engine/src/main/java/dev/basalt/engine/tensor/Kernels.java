@@ -142,6 +142,39 @@ public final class Kernels {
         outs[t + 3][row] = sum(a3);
     }
 
+    /** {@code a[ao..ao+n) · b[bo..bo+n)} on heap arrays (attention scores), lanes summed in a fixed order. */
+    public static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        if (!VECTORIZED) {
+            return ScalarKernels.dot(a, ao, b, bo, n);
+        }
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
+        }
+        float s = sum(acc);
+        for (; i < n; i++) {
+            s += a[ao + i] * b[bo + i];
+        }
+        return s;
+    }
+
+    /** {@code y[yo..yo+n) += alpha * x[xo..xo+n)} (attention-weighted sum of values). */
+    public static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        if (!VECTORIZED) {
+            ScalarKernels.axpy(alpha, x, xo, y, yo, n);
+            return;
+        }
+        FloatVector a = FloatVector.broadcast(F, alpha);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(F, x, xo + i).fma(a, FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] = Math.fma(alpha, x[xo + i], y[yo + i]);
+        }
+    }
+
     static float dotF32(MemorySegment w, long offset, float[] x) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);

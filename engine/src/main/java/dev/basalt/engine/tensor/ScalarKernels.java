@@ -22,4 +22,20 @@ public final class ScalarKernels {
         }
         return (float) sum;
     }
+
+    /** Plain-loop twin of {@link Kernels#dot(float[], int, float[], int, int)}. */
+    public static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += (double) a[ao + i] * b[bo + i];
+        }
+        return (float) s;
+    }
+
+    /** Plain-loop twin of {@link Kernels#axpy}. */
+    public static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] = Math.fma(alpha, x[xo + i], y[yo + i]);
+        }
+    }
 }

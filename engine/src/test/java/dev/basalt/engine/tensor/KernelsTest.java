@@ -100,6 +100,32 @@ class KernelsTest {
     }
 
     @Test
+    void attentionKernelsMatchTheirScalarTwinsForEveryLengthAndOffset() {
+        Random random = new Random(5);
+        for (int n = 1; n <= 150; n++) {
+            float[] a = new float[n + 7];
+            float[] b = new float[n + 3];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) random.nextGaussian();
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) random.nextGaussian();
+            }
+            double magnitude = 0;
+            for (int i = 0; i < n; i++) {
+                magnitude += Math.abs(a[7 + i] * b[3 + i]);
+            }
+            assertThat(Kernels.dot(a, 7, b, 3, n)).as("dot of %d", n)
+                    .isCloseTo(ScalarKernels.dot(a, 7, b, 3, n), within((float) (1e-6 * magnitude + 1e-30)));
+            float[] y1 = b.clone();
+            float[] y2 = b.clone();
+            Kernels.axpy(0.37f, a, 7, y1, 3, n);
+            ScalarKernels.axpy(0.37f, a, 7, y2, 3, n);
+            assertThat(y1).as("axpy of %d", n).containsExactly(y2); // one fused multiply-add per element either way
+        }
+    }
+
+    @Test
     void kQuantDecodersFollowGgmlBlockLayouts() {
         Random random = new Random(7);
         check(GgmlType.Q4_K, KQuantBlocks::q4k, random);
