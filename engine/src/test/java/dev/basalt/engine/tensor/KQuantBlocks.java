@@ -28,30 +28,17 @@ final class KQuantBlocks {
 
     /** A Q4_K block (144 bytes) and its 256 expected values. */
     static Block q4k(Random random) {
-        byte[] b = new byte[144];
-        short d = Float.floatToFloat16(0.001f + random.nextFloat() * 0.01f);
-        short dmin = Float.floatToFloat16(random.nextFloat() * 0.01f);
-        putShort(b, 0, d);
-        putShort(b, 2, dmin);
-        int[] sc = randomInts(random, 8, 64);
-        int[] mn = randomInts(random, 8, 64);
-        System.arraycopy(packScalesMins(sc, mn), 0, b, 4, 12);
-        int[] q = randomInts(random, 256, 16);
-        float[] expected = new float[256];
-        for (int i = 0; i < 256; i++) {
-            int chunk = i / 64;
-            int l = i % 32;
-            boolean high = (i % 64) >= 32;
-            b[16 + 32 * chunk + l] |= (byte) (high ? q[i] << 4 : q[i]);
-            int sub = i / 32;
-            expected[i] = Float.float16ToFloat(d) * sc[sub] * q[i] - Float.float16ToFloat(dmin) * mn[sub];
-        }
-        return new Block(b, expected);
+        return k4or5(random, false);
     }
 
     /** A Q5_K block (176 bytes): Q4_K's nibbles plus a fifth bit per value in qh. */
     static Block q5k(Random random) {
-        byte[] b = new byte[176];
+        return k4or5(random, true);
+    }
+
+    private static Block k4or5(Random random, boolean fifthBit) {
+        byte[] b = new byte[fifthBit ? 176 : 144];
+        int qs = fifthBit ? 48 : 16;
         short d = Float.floatToFloat16(0.001f + random.nextFloat() * 0.01f);
         short dmin = Float.floatToFloat16(random.nextFloat() * 0.01f);
         putShort(b, 0, d);
@@ -59,15 +46,17 @@ final class KQuantBlocks {
         int[] sc = randomInts(random, 8, 64);
         int[] mn = randomInts(random, 8, 64);
         System.arraycopy(packScalesMins(sc, mn), 0, b, 4, 12);
-        int[] q = randomInts(random, 256, 32);
+        int[] q = randomInts(random, 256, fifthBit ? 32 : 16);
         float[] expected = new float[256];
         for (int i = 0; i < 256; i++) {
-            int sub = i / 32; // sub-block 0..7; its fifth bits live in bit `sub` of qh[l]
+            int sub = i / 32; // sub-block 0..7; with Q5_K its fifth bits live in bit `sub` of qh[l]
             int l = i % 32;
             int chunk = i / 64;
             boolean high = (i % 64) >= 32;
-            b[48 + 32 * chunk + l] |= (byte) (high ? (q[i] & 15) << 4 : q[i] & 15);
-            b[16 + l] |= (byte) ((q[i] >> 4) << sub);
+            b[qs + 32 * chunk + l] |= (byte) (high ? (q[i] & 15) << 4 : q[i] & 15);
+            if (fifthBit) {
+                b[16 + l] |= (byte) ((q[i] >> 4) << sub);
+            }
             expected[i] = Float.float16ToFloat(d) * sc[sub] * q[i] - Float.float16ToFloat(dmin) * mn[sub];
         }
         return new Block(b, expected);
