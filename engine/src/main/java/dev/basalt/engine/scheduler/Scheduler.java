@@ -143,6 +143,8 @@ public final class Scheduler implements AutoCloseable {
                 step();
             } catch (RuntimeException e) {
                 failActive(e);
+            } catch (OutOfMemoryError | StackOverflowError e) { // fail the running requests, keep serving
+                failActive(new IllegalStateException("the engine ran out of resources: " + e, e));
             }
         }
         lock.lock();
