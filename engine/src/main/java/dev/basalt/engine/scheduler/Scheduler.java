@@ -150,7 +150,7 @@ public final class Scheduler implements AutoCloseable {
         lock.lock();
         try {
             for (Sequence s : waiting) {
-                s.listener.onError(new IllegalStateException("the model was unloaded before this request ran"));
+                fail(s, new IllegalStateException("the model was unloaded before this request ran"));
             }
             waiting.clear();
         } finally {
@@ -233,8 +233,7 @@ public final class Scheduler implements AutoCloseable {
             try {
                 ended = s.advance(out[i]);
             } catch (RuntimeException e) { // a failing listener or constraint ends its own sequence only
-                s.cache.release();
-                s.listener.onError(e);
+                fail(s, e);
                 ended = true;
             }
             if (ended) {
@@ -246,10 +245,19 @@ public final class Scheduler implements AutoCloseable {
 
     private void failActive(RuntimeException e) {
         for (Sequence s : active) {
-            s.cache.release();
-            s.listener.onError(e);
+            fail(s, e);
         }
         active.clear();
+    }
+
+    /** Ends {@code s} with {@code e}; a listener that throws in turn cannot take the scheduler thread down. */
+    private static void fail(Sequence s, RuntimeException e) {
+        s.cache.release();
+        try {
+            s.listener.onError(e);
+        } catch (RuntimeException ignored) {
+            // the listener's own problem; the sequence has ended either way
+        }
     }
 
     @Override

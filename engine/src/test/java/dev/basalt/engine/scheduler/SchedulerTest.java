@@ -160,6 +160,37 @@ class SchedulerTest {
     }
 
     @Test
+    void aFailingListenerEndsOnlyItsOwnGeneration() throws Exception {
+        try (LanguageModel model = LanguageModel.load(synthetic, options(2, 4))) {
+            SamplingParams params = SamplingParams.builder().temperature(0).maxTokens(20).build();
+            java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+            model.generate(new GenerationRequest(model.tokenize("bad"), params), new GenerationListener() {
+                @Override
+                public void onToken(TokenEvent event) {
+                    throw new IllegalStateException("client went away");
+                }
+
+                @Override
+                public void onComplete(Completion completion) {
+                }
+
+                @Override
+                public void onError(RuntimeException error) {
+                    failed.set(true);
+                    throw error; // even a listener that throws again cannot stop the scheduler
+                }
+            });
+            CollectingListener good = new CollectingListener();
+            model.generate(new GenerationRequest(model.tokenize("good"), params), good);
+            assertThat(good.await().completionTokens()).isEqualTo(20);
+            assertThat(failed).isTrue();
+            CollectingListener later = new CollectingListener();
+            model.generate(new GenerationRequest(model.tokenize("later"), params), later);
+            assertThat(later.await().completionTokens()).isEqualTo(20);
+        }
+    }
+
+    @Test
     void aFullQueueIsReportedAsBusy() throws Exception {
         try (LanguageModel model = LanguageModel.load(synthetic, options(1, 1))) {
             SamplingParams long_ = SamplingParams.builder().temperature(0).maxTokens(200).build();
