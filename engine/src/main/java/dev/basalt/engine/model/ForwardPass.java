@@ -4,6 +4,7 @@ import dev.basalt.engine.parallel.WorkerPool;
 import dev.basalt.engine.tensor.Activation;
 import dev.basalt.engine.tensor.Kernels;
 import dev.basalt.engine.tensor.MatMul;
+import java.util.Arrays;
 
 /**
  * The forward pass over a batch of rows, each a token at a position of some sequence ({@link KvCache}):
@@ -126,15 +127,22 @@ public final class ForwardPass {
                 throw new IllegalArgumentException("token id " + token + " outside the vocabulary of " + c.vocabSize());
             }
         }
-        rows = count;
+        for (int i = 0; i < logitCount; i++) {
+            if (logitsFor[i] < 0 || logitsFor[i] >= count) {
+                throw new IllegalArgumentException("logits asked for row " + logitsFor[i] + " of " + count);
+            }
+        }
         for (int t = 0; t < count; t++) {
             KvCache cache = rowCaches[t];
-            int position = cache.length();
-            for (int u = 0; u < t; u++) {
-                if (rowCaches[u] == cache) {
-                    position++;
+            boolean continues = t > 0 && rowCaches[t - 1] == cache;
+            if (!continues) {
+                for (int u = 0; u < t; u++) {
+                    if (rowCaches[u] == cache) {
+                        throw new IllegalArgumentException("rows of one sequence must be contiguous in a batch (row " + t + ")");
+                    }
                 }
             }
+            int position = continues ? positions[t - 1] + 1 : cache.length();
             if (position >= maxContext()) {
                 throw new IllegalArgumentException("context full: position " + position + " is beyond " + maxContext());
             }
@@ -143,33 +151,28 @@ public final class ForwardPass {
             }
             positions[t] = position;
             caches[t] = cache;
+        }
+        rows = count;
+        for (int t = 0; t < count; t++) {
             model.embedding.dequantizeRow(tokens[t], x[t]);
-            ropeAngles(position, ropeCos[t], ropeSin[t]);
+            ropeAngles(positions[t], ropeCos[t], ropeSin[t]);
         }
         for (int l = 0; l < c.layers(); l++) {
             layer(l, model.layers[l]);
         }
         for (int t = 0; t < count; t++) {
-            if (t == 0 || caches[t] != caches[t - 1]) {
-                int n = 1;
-                while (t + n < count && caches[t + n] == caches[t]) {
-                    n++;
-                }
-                caches[t].advance(n);
+            if (t == count - 1 || caches[t + 1] != caches[t]) { // last row of a sequence's run
+                caches[t].advance(positions[t] + 1 - caches[t].length());
             }
         }
         for (int i = 0; i < logitCount; i++) {
-            int row = logitsFor[i];
-            if (row < 0 || row >= count) {
-                throw new IllegalArgumentException("logits asked for row " + row + " of " + count);
-            }
-            rmsNorm(x[row], model.outputNorm, finalNormed[i].values());
+            rmsNorm(x[logitsFor[i]], model.outputNorm, finalNormed[i].values());
             finalNormed[i].changed();
         }
         if (logitCount > 0) {
             matmul.apply(model.output, finalNormed, logits, logitCount);
         }
-        java.util.Arrays.fill(caches, 0, count, null);
+        Arrays.fill(caches, 0, count, null);
         return logits;
     }
 
@@ -268,7 +271,7 @@ public final class ForwardPass {
                     }
                     float inv = (float) (1.0 / sum);
                     float[] out = attended[t].values();
-                    java.util.Arrays.fill(out, h * hd, h * hd + hd, 0f);
+                    Arrays.fill(out, h * hd, h * hd + hd, 0f);
                     for (int p = 0; p <= last; p++) {
                         Kernels.axpy(toF16(att[p] * inv), cache.values(p), cache.offset(l, p) + kvHeadOffset, out, h * hd, hd);
                     }

@@ -1,6 +1,7 @@
 package dev.basalt.engine.model;
 
 import dev.basalt.engine.parallel.WorkerPool;
+import java.util.Arrays;
 
 /**
  * One sequence run on its own: a {@link KvCache} with a private {@link ForwardPass}. The simple way to run a
@@ -19,7 +20,7 @@ public final class Session {
         cache = new KvBlockPool(model.config(), 16, KvBlockPool.blockBytes(model.config(), 16) * Math.ceilDiv(maxContext, 16))
                 .newCache();
         rowCaches = new KvCache[maxChunk];
-        java.util.Arrays.fill(rowCaches, cache);
+        Arrays.fill(rowCaches, cache);
         rowTokens = new int[maxChunk];
     }
 

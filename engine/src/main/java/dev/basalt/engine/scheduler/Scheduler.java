@@ -14,6 +14,7 @@ import dev.basalt.engine.tokenizer.TokenDecoder;
 import dev.basalt.engine.tokenizer.Tokenizer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -214,7 +215,7 @@ public final class Scheduler implements AutoCloseable {
                 continue;
             }
             System.arraycopy(s.prompt, s.fed, rowTokens, rows, n);
-            java.util.Arrays.fill(rowCaches, rows, rows + n, s.cache);
+            Arrays.fill(rowCaches, rows, rows + n, s.cache);
             rows += n;
             s.fed += n;
             if (s.fed == s.prompt.length) {
@@ -240,7 +241,7 @@ public final class Scheduler implements AutoCloseable {
                 active.remove(s);
             }
         }
-        java.util.Arrays.fill(rowCaches, 0, rows, null);
+        Arrays.fill(rowCaches, 0, rows, null);
     }
 
     private void failActive(RuntimeException e) {

@@ -88,6 +88,28 @@ class TransformerTest {
     }
 
     @Test
+    void aBatchMustKeepEachSequencesRowsTogetherAndIsCheckedBeforeRunning() throws Exception {
+        Path file = synthetic(Architecture.LLAMA, GgmlType.F32);
+        try (GgufFile gguf = GgufFile.open(file); WorkerPool pool = new WorkerPool(1)) {
+            Transformer model = Transformer.load(gguf);
+            KvBlockPool blocks = new KvBlockPool(model.config(), 16, 1 << 20);
+            KvCache a = blocks.newCache();
+            KvCache b = blocks.newCache();
+            a.reserve(4);
+            b.reserve(4);
+            ForwardPass pass = new ForwardPass(model, pool, 4, 2, 64);
+            assertThatThrownBy(() -> pass.forward(new int[] {1, 2, 3}, new KvCache[] {a, b, a}, 3, new int[] {2}, 1))
+                    .hasMessageContaining("contiguous");
+            assertThatThrownBy(() -> pass.forward(new int[] {1, 2}, new KvCache[] {a, b}, 2, new int[] {5}, 1))
+                    .hasMessageContaining("logits asked for row 5");
+            assertThat(a.length()).isZero(); // refused batches change nothing
+            pass.forward(new int[] {1, 2, 3}, new KvCache[] {a, a, b}, 3, new int[] {1, 2}, 2);
+            assertThat(a.length()).isEqualTo(2);
+            assertThat(b.length()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void unsupportedArchitecturesAndMissingTensorsAreNamed() throws Exception {
         Path file = dir.resolve("gpt.gguf");
         new GgufWriter().putString("general.architecture", "gptneox").tensor("token_embd.weight", GgmlType.F32,
