@@ -1,6 +1,10 @@
 package dev.basalt.api;
 
+import dev.basalt.api.bedrock.BedrockCatalogRoutes;
+import dev.basalt.api.bedrock.BedrockRuntimeRoutes;
 import dev.basalt.api.server.BasaltServer;
+import dev.basalt.engine.LanguageModel;
+import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.config.BasaltConfig;
 import dev.basalt.platform.storage.DataDirectoryLock;
 import dev.basalt.platform.storage.Database;
@@ -23,32 +27,47 @@ public final class BasaltApplication implements AutoCloseable {
     private final DataDirectoryLock lock;
     private final Database database;
     private final JvmGcMetrics gcMetrics;
+    private final ModelRegistry models;
     private final BasaltServer server;
     private final URI uri;
 
-    private BasaltApplication(DataDirectoryLock lock, Database database, JvmGcMetrics gcMetrics,
+    private BasaltApplication(DataDirectoryLock lock, Database database, JvmGcMetrics gcMetrics, ModelRegistry models,
                               BasaltServer server, URI uri) {
         this.lock = lock;
         this.database = database;
         this.gcMetrics = gcMetrics;
+        this.models = models;
         this.server = server;
         this.uri = uri;
     }
 
+    /** A model to serve: {@code basalt serve --model ID=PATH}. */
+    public record ModelSpec(String id, Path file) {}
+
     public static BasaltApplication start(Path dataDir, BasaltConfig config) throws IOException {
+        return start(dataDir, config, List.of());
+    }
+
+    public static BasaltApplication start(Path dataDir, BasaltConfig config, List<ModelSpec> modelSpecs) throws IOException {
         DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
         Database database = null;
         JvmGcMetrics gcMetrics = new JvmGcMetrics();
+        ModelRegistry models = new ModelRegistry();
         try {
+            for (ModelSpec spec : modelSpecs) {
+                models.register(spec.id(), spec.file(), LanguageModel.Options.defaults());
+            }
             database = Database.openSqlite(dataDir);
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
             new JvmThreadMetrics().bindTo(metrics);
             new ProcessorMetrics().bindTo(metrics);
             gcMetrics.bindTo(metrics);
-            BasaltServer server = BasaltServer.start(config.server(), metrics, database::isHealthy, List.of());
-            return new BasaltApplication(lock, database, gcMetrics, server, server.uri(config.server().host()));
-        } catch (RuntimeException | Error e) {
+            BasaltServer server = BasaltServer.start(config.server(), metrics, database::isHealthy,
+                    List.of(new BedrockRuntimeRoutes(models), new BedrockCatalogRoutes(models)));
+            return new BasaltApplication(lock, database, gcMetrics, models, server, server.uri(config.server().host()));
+        } catch (RuntimeException | Error | IOException e) {
+            models.close();
             gcMetrics.close();
             if (database != null) {
                 database.close();
@@ -69,6 +88,7 @@ public final class BasaltApplication implements AutoCloseable {
         try {
             server.close();
         } finally {
+            models.close();
             gcMetrics.close();
             database.close();
             lock.close();

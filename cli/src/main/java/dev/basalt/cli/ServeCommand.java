@@ -7,7 +7,9 @@ import dev.basalt.platform.config.DataDirectory;
 import dev.basalt.platform.security.CredentialsStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -28,11 +30,25 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default $BASALT_DATA or ~/.basalt).")
     Path data;
 
+    @Option(names = "--model", paramLabel = "ID=PATH",
+            description = "Serve the GGUF model at PATH as model id ID (repeatable), e.g. basalt.tiny=models/tiny.gguf.")
+    private List<String> models = new ArrayList<>();
+
     @Option(names = "--print-config", description = "Print the effective configuration (secrets redacted) and exit.")
     boolean printConfig;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private List<BasaltApplication.ModelSpec> modelSpecs() {
+        return models.stream().map(arg -> {
+            int eq = arg.indexOf('=');
+            if (eq <= 0 || eq == arg.length() - 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--model takes ID=PATH, got '" + arg + "'");
+            }
+            return new BasaltApplication.ModelSpec(arg.substring(0, eq), Path.of(arg.substring(eq + 1)));
+        }).toList();
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -59,7 +75,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
         DataDirectory.ensureExists(dataDir);
         CredentialsStore.Loaded credentials = CredentialsStore.loadOrCreate(dataDir, env);
-        BasaltApplication app = BasaltApplication.start(dataDir, config);
+        BasaltApplication app = BasaltApplication.start(dataDir, config, modelSpecs());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("basalt: stopping (draining in-flight requests for up to "

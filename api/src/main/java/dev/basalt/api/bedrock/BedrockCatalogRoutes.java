@@ -1,0 +1,70 @@
+package dev.basalt.api.bedrock;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.basalt.api.server.ApiRoutes;
+import dev.basalt.api.server.JsonBody;
+import dev.basalt.platform.catalog.ModelRegistry;
+import dev.basalt.platform.catalog.RegisteredModel;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** The catalog part of the {@code bedrock} control plane: ListFoundationModels and GetFoundationModel. */
+public final class BedrockCatalogRoutes implements ApiRoutes {
+    /** The region ARNs name; a self-hosted server has one location. */
+    static final String REGION = "us-east-1";
+
+    private final ModelRegistry models;
+
+    public BedrockCatalogRoutes(ModelRegistry models) {
+        this.models = models;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/foundation-models", this::list);
+        routes.get("/foundation-models/<modelIdentifier>", this::get);
+    }
+
+    private void list(Context ctx) {
+        // Every model served here is a text model, streamed, on demand, fine-tunable later: filters compare to that.
+        Predicate<RegisteredModel> filter = m -> matches(ctx.queryParam("byProvider"), m.providerName())
+                && matches(ctx.queryParam("byOutputModality"), "TEXT")
+                && matches(ctx.queryParam("byInferenceType"), "ON_DEMAND")
+                && ctx.queryParam("byCustomizationType") == null;
+        ObjectNode out = JsonBody.MAPPER.createObjectNode();
+        ArrayNode summaries = out.putArray("modelSummaries");
+        models.list().stream().filter(filter).forEach(m -> describe(m, summaries.addObject()));
+        ctx.json(out);
+    }
+
+    private void get(Context ctx) {
+        RegisteredModel model = models.resolve(ctx.pathParam("modelIdentifier"));
+        ObjectNode out = JsonBody.MAPPER.createObjectNode();
+        describe(model, out.putObject("modelDetails"));
+        ctx.json(out);
+    }
+
+    private static boolean matches(String filter, String value) {
+        return filter == null || filter.equalsIgnoreCase(value);
+    }
+
+    private static void describe(RegisteredModel model, ObjectNode out) {
+        out.put("modelArn", model.arn(REGION));
+        out.put("modelId", model.id());
+        out.put("modelName", model.model().info().name());
+        out.put("providerName", model.providerName());
+        strings(out.putArray("inputModalities"), List.of("TEXT"));
+        strings(out.putArray("outputModalities"), List.of("TEXT"));
+        out.put("responseStreamingSupported", true);
+        out.putArray("customizationsSupported");
+        strings(out.putArray("inferenceTypesSupported"), List.of("ON_DEMAND"));
+        out.putObject("modelLifecycle").put("status", "ACTIVE");
+    }
+
+    private static void strings(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+}
