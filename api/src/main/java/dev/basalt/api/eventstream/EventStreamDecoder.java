@@ -126,17 +126,17 @@ public final class EventStreamDecoder {
         return new EventStreamMessage(headers, Arrays.copyOfRange(frame, headersEnd, crcOffset));
     }
 
-    /** {@code block}'s limit is the end of the header block: every read is checked against it first. */
+    /**
+     * {@code block}'s limit is the end of the header block: every read is checked against it first. What the wire
+     * can say but a message cannot hold (empty or repeated names, empty values) is refused by the constructors.
+     */
     private static List<Header> parseHeaders(ByteBuffer block) {
         List<Header> headers = new ArrayList<>();
         while (block.hasRemaining()) {
             int nameLength = Byte.toUnsignedInt(block.get());
-            if (nameLength == 0) {
-                throw new EventStreamException("empty header name at offset " + (block.position() - 1));
-            }
             String name = new String(take(block, nameLength, "header name"), StandardCharsets.UTF_8);
             need(block, 1, "type of header '" + name + "'");
-            int type = block.get();
+            int type = Byte.toUnsignedInt(block.get());
             String what = "value of header '" + name + "'";
             HeaderValue value = switch (type) {
                 case 0, 1 -> new HeaderValue.BoolValue(type == 0);

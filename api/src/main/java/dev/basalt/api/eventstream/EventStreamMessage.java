@@ -3,12 +3,14 @@ package dev.basalt.api.eventstream;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * One event-stream message: headers in wire order (names may repeat, as the format allows) and a payload.
- * The payload array is copied in and out, and equality compares its contents.
+ * One event-stream message: headers in wire order, each name at most once (the specification requires it, and the
+ * AWS SDK keeps headers in a map), and a payload. The payload array is copied in and out; equality compares it.
  */
 public record EventStreamMessage(List<Header> headers, byte[] payload) {
     public static final String APPLICATION_JSON = "application/json";
@@ -43,6 +45,12 @@ public record EventStreamMessage(List<Header> headers, byte[] payload) {
     public EventStreamMessage {
         headers = List.copyOf(headers);
         payload = payload.clone();
+        Set<String> names = new HashSet<>();
+        for (Header header : headers) {
+            if (!names.add(header.name())) {
+                throw new EventStreamException("header '" + header.name() + "' appears more than once");
+            }
+        }
     }
 
     /** A Bedrock stream event ({@code chunk}, {@code contentBlockDelta}, ...) whose payload is a JSON document. */
@@ -65,11 +73,11 @@ public record EventStreamMessage(List<Header> headers, byte[] payload) {
                 Header.string(":message-type", "exception")), json.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The value of the first header with this name, when it is a string header. */
+    /** The value of the header with this name, when it is a string header. */
     public Optional<String> stringHeader(String name) {
         return headers.stream()
                 .filter(h -> h.name().equals(name))
-                .findFirst()
+                .findAny()
                 .map(Header::value)
                 .filter(HeaderValue.StringValue.class::isInstance)
                 .map(v -> ((HeaderValue.StringValue) v).value());

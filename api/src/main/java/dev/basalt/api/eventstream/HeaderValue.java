@@ -9,8 +9,18 @@ import java.util.UUID;
 
 /** A typed event-stream header value; {@link #typeId()} is the wire type (0..9) defined by AWS. */
 public sealed interface HeaderValue {
-    /** Byte arrays and strings carry a 2-byte length; AWS (C and Java SDKs) allows at most a signed short. */
+    /**
+     * Byte arrays and strings carry a 2-byte length and must be 1..2^15-1 bytes (the AWS event-stream specification;
+     * the AWS Java SDK refuses empty ones, so an empty value would break its clients' streams).
+     */
     int MAX_VALUE_LENGTH = Short.MAX_VALUE;
+
+    private static void checkLength(String kind, int length) {
+        if (length == 0 || length > MAX_VALUE_LENGTH) {
+            throw new EventStreamException(kind + " header value must be 1.." + MAX_VALUE_LENGTH + " bytes, got "
+                    + length);
+        }
+    }
 
     int typeId();
 
@@ -49,10 +59,7 @@ public sealed interface HeaderValue {
     record BytesValue(byte[] value) implements HeaderValue {
         public BytesValue {
             value = value.clone();
-            if (value.length > MAX_VALUE_LENGTH) {
-                throw new EventStreamException("byte-array header value of " + value.length
-                        + " bytes exceeds " + MAX_VALUE_LENGTH);
-            }
+            checkLength("byte-array", value.length);
         }
 
         public byte[] value() {
@@ -82,11 +89,7 @@ public sealed interface HeaderValue {
     /** Type 7, UTF-8 on the wire. */
     record StringValue(String value) implements HeaderValue {
         public StringValue {
-            int length = value.getBytes(StandardCharsets.UTF_8).length;
-            if (length > MAX_VALUE_LENGTH) {
-                throw new EventStreamException("string header value of " + length + " UTF-8 bytes exceeds "
-                        + MAX_VALUE_LENGTH);
-            }
+            checkLength("UTF-8 string", value.getBytes(StandardCharsets.UTF_8).length);
         }
 
         public int typeId() {
