@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,13 +21,19 @@ import java.util.Map;
 public final class EmbeddedTestServerLauncher implements TestServerLauncher {
     @Override
     public TestServer start(Path dataDir, Map<String, String> settings) throws IOException {
+        return start(dataDir, settings, List.of());
+    }
+
+    /** As {@link #start(Path, Map)}, serving {@code models} too (tests that need a model to talk to). */
+    public static TestServer start(Path dataDir, Map<String, String> settings, List<BasaltApplication.ModelSpec> models)
+            throws IOException {
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("server.host", "127.0.0.1");
         overrides.put("server.port", "0");
         overrides.putAll(settings);
         BasaltConfig config = ConfigLoader.load(dataDir.resolve(ConfigLoader.FILE_NAME), Map.of(), overrides);
         RootCredentials credentials = CredentialsStore.loadOrCreate(dataDir, Map.of()).credentials();
-        return new Embedded(BasaltApplication.start(dataDir, config), dataDir, credentials);
+        return new Embedded(BasaltApplication.start(dataDir, config, models), dataDir, credentials);
     }
 
     private record Embedded(BasaltApplication app, Path dataDir, RootCredentials credentials) implements TestServer {

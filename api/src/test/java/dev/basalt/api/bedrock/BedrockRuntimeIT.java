@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.basalt.api.BasaltApplication;
+import dev.basalt.api.EmbeddedTestServerLauncher;
 import dev.basalt.engine.gguf.GgmlType;
 import dev.basalt.engine.model.Architecture;
 import dev.basalt.engine.model.SyntheticModel;
-import dev.basalt.platform.config.ConfigLoader;
-import dev.basalt.platform.security.CredentialsStore;
-import dev.basalt.platform.security.RootCredentials;
 import dev.basalt.testkit.clients.Clients;
 import dev.basalt.testkit.server.TestServer;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,7 +32,6 @@ class BedrockRuntimeIT {
     private static final String MODEL = "basalt.tiny";
     @TempDir
     static Path dir;
-    private static BasaltApplication app;
     private static TestServer server;
     private static BedrockRuntimeClient runtime;
 
@@ -43,19 +39,15 @@ class BedrockRuntimeIT {
     static void start() throws Exception {
         Path model = dir.resolve("tiny.gguf");
         SyntheticModel.write(Architecture.LLAMA, SyntheticModel.Shape.TINY, GgmlType.Q8_0, 7, model);
-        Path data = Files.createDirectories(dir.resolve("data"));
-        var config = ConfigLoader.load(data.resolve(ConfigLoader.FILE_NAME), Map.of(),
-                Map.of("server.host", "127.0.0.1", "server.port", "0"));
-        RootCredentials credentials = CredentialsStore.loadOrCreate(data, Map.of()).credentials();
-        app = BasaltApplication.start(data, config, List.of(new BasaltApplication.ModelSpec(MODEL, model)));
-        server = new Running(app.uri(), data, credentials);
+        server = EmbeddedTestServerLauncher.start(Files.createDirectories(dir.resolve("data")), Map.of(),
+                List.of(new BasaltApplication.ModelSpec(MODEL, model)));
         runtime = Clients.aws(BedrockRuntimeClient.builder(), server);
     }
 
     @AfterAll
     static void stop() throws Exception {
         runtime.close();
-        app.close();
+        server.close();
     }
 
     private static ConverseResponse ask(String text, int maxTokens) {
@@ -144,27 +136,6 @@ class BedrockRuntimeIT {
             assertThat(details.modelLifecycle().statusAsString()).isEqualTo("ACTIVE");
             assertThatThrownBy(() -> bedrock.getFoundationModel(r -> r.modelIdentifier("basalt.nope")))
                     .isInstanceOf(software.amazon.awssdk.services.bedrock.model.ResourceNotFoundException.class);
-        }
-    }
-
-    private record Running(URI uri, Path dataDir, RootCredentials credentials) implements TestServer {
-        @Override
-        public String accessKeyId() {
-            return credentials.accessKeyId();
-        }
-
-        @Override
-        public String secretAccessKey() {
-            return credentials.secretAccessKey();
-        }
-
-        @Override
-        public String apiKey() {
-            return credentials.apiKey();
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

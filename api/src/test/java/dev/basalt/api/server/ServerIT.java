@@ -53,18 +53,19 @@ class ServerIT {
     @Test
     void theAwsSdkReadsBedrockErrorsForUnknownOperations(TestServer server) {
         try (BedrockRuntimeClient runtime = Clients.aws(BedrockRuntimeClient.builder(), server)) {
-            assertThatThrownBy(() -> runtime.converse(r -> r.modelId("basalt.none")
-                    .messages(m -> m.role("user").content(c -> c.text("hi")))))
+            // ApplyGuardrail is an operation this server does not have yet.
+            assertThatThrownBy(() -> runtime.applyGuardrail(r -> r.guardrailIdentifier("g1").guardrailVersion("1")
+                    .source("INPUT").content(c -> c.text(t -> t.text("hi")))))
                     .asInstanceOf(type(BedrockRuntimeException.class))
                     .satisfies(e -> {
                         assertThat(e.statusCode()).isEqualTo(404);
                         assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnknownOperationException");
-                        assertThat(e.awsErrorDetails().errorMessage()).contains("/model/basalt.none/converse");
+                        assertThat(e.awsErrorDetails().errorMessage()).contains("/guardrail/g1/version/1/apply");
                         assertThat(e.requestId()).hasSize(36);
                     });
         }
         try (BedrockClient control = Clients.aws(BedrockClient.builder(), server)) {
-            assertThatThrownBy(() -> control.listFoundationModels(r -> {}))
+            assertThatThrownBy(() -> control.listCustomModels(r -> {}))
                     .asInstanceOf(type(BedrockException.class))
                     .satisfies(e -> assertThat(e.statusCode()).isEqualTo(404));
         }

@@ -6,6 +6,7 @@ import dev.basalt.platform.chat.SpecialTokens;
 import dev.basalt.platform.errors.NotFoundException;
 import dev.basalt.platform.errors.ValidationException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +32,9 @@ public final class ModelRegistry implements AutoCloseable {
         }
         if (models.containsKey(id)) {
             throw new ValidationException("model id '" + id + "' is registered twice");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ValidationException("model '" + id + "': no model file at " + file.toAbsolutePath());
         }
         LanguageModel model = LanguageModel.load(file, options);
         try {
