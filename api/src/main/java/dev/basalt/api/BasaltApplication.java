@@ -1,7 +1,9 @@
 package dev.basalt.api;
 
+import dev.basalt.api.auth.RootAuthenticator;
 import dev.basalt.api.server.BasaltServer;
 import dev.basalt.platform.config.BasaltConfig;
+import dev.basalt.platform.security.RootCredentials;
 import dev.basalt.platform.storage.DataDirectoryLock;
 import dev.basalt.platform.storage.Database;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -13,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -35,7 +38,9 @@ public final class BasaltApplication implements AutoCloseable {
         this.uri = uri;
     }
 
-    public static BasaltApplication start(Path dataDir, BasaltConfig config) throws IOException {
+    /** Starts Basalt on {@code dataDir}, accepting requests authenticated with {@code credentials}. */
+    public static BasaltApplication start(Path dataDir, BasaltConfig config, RootCredentials credentials)
+            throws IOException {
         DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
         Database database = null;
         JvmGcMetrics gcMetrics = new JvmGcMetrics();
@@ -46,7 +51,8 @@ public final class BasaltApplication implements AutoCloseable {
             new JvmThreadMetrics().bindTo(metrics);
             new ProcessorMetrics().bindTo(metrics);
             gcMetrics.bindTo(metrics);
-            BasaltServer server = BasaltServer.start(config.server(), metrics, database::isHealthy, List.of());
+            BasaltServer server = BasaltServer.start(config.server(), metrics, database::isHealthy,
+                    new RootAuthenticator(credentials, Clock.systemUTC()), List.of());
             return new BasaltApplication(lock, database, gcMetrics, server, server.uri(config.server().host()));
         } catch (RuntimeException | Error e) {
             gcMetrics.close();

@@ -26,7 +26,7 @@ public final class EmbeddedTestServerLauncher implements TestServerLauncher {
         overrides.putAll(settings);
         BasaltConfig config = ConfigLoader.load(dataDir.resolve(ConfigLoader.FILE_NAME), Map.of(), overrides);
         RootCredentials credentials = CredentialsStore.loadOrCreate(dataDir, Map.of()).credentials();
-        return new Embedded(BasaltApplication.start(dataDir, config), dataDir, credentials);
+        return new Embedded(BasaltApplication.start(dataDir, config, credentials), dataDir, credentials);
     }
 
     private record Embedded(BasaltApplication app, Path dataDir, RootCredentials credentials) implements TestServer {
