@@ -44,12 +44,42 @@ public final class SigV4 {
     }
 
     /**
-     * Non-S3 services sign the path encoded twice: the client encodes each segment once to send it, and
-     * encodes that result again for the canonical request. The wire path is the first encoding, so
-     * encoding it once more gives what the client signed ({@code %3A} becomes {@code %253A}).
+     * Non-S3 services sign the path normalized (RFC 3986 dot segments removed) and encoded twice: the client
+     * encodes each segment once to send it, and encodes that result again for the canonical request. The wire
+     * path is the first encoding, so encoding it once more gives what the client signed ({@code %3A} becomes
+     * {@code %253A}).
      */
     static String canonicalUri(String rawPath) {
-        return rawPath == null || rawPath.isEmpty() ? "/" : uriEncode(rawPath, false);
+        return rawPath == null || rawPath.isEmpty() ? "/" : uriEncode(removeDotSegments(rawPath), false);
+    }
+
+    /** RFC 3986 section 5.2.4 for an absolute path: "." segments vanish, ".." removes the segment before it. */
+    static String removeDotSegments(String path) {
+        if (!path.startsWith("/")) {
+            return path; // not an absolute path (e.g. "*"): nothing a client would have normalized
+        }
+        String[] segments = path.split("/", -1);
+        List<String> out = new ArrayList<>();
+        for (int i = 1; i < segments.length; i++) {
+            boolean last = i == segments.length - 1;
+            switch (segments[i]) {
+                case "." -> {
+                    if (last) {
+                        out.add("");
+                    }
+                }
+                case ".." -> {
+                    if (!out.isEmpty()) {
+                        out.removeLast();
+                    }
+                    if (last) {
+                        out.add("");
+                    }
+                }
+                default -> out.add(segments[i]);
+            }
+        }
+        return "/" + String.join("/", out);
     }
 
     /** Parameters decoded from the wire, re-encoded the AWS way and sorted by name, then value. */

@@ -45,6 +45,10 @@ class SigV4Test {
                 .isEqualTo("/model/arn%253Aaws%253Abedrock%253A%253Afoundation-model%252Fx/converse");
         assertThat(SigV4.canonicalUri("")).isEqualTo("/");
         assertThat(SigV4.canonicalUri("/a b~")).isEqualTo("/a%20b~");
+        assertThat(SigV4.canonicalUri("/a/./b/../c/")).isEqualTo("/a/c/");
+        assertThat(SigV4.canonicalUri("/.")).isEqualTo("/");
+        assertThat(SigV4.canonicalUri("/a/b/..")).isEqualTo("/a/");
+        assertThat(SigV4.canonicalUri("/..//x")).isEqualTo("//x");
     }
 
     @Test
