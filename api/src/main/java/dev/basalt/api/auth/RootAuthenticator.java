@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -69,7 +70,7 @@ public final class RootAuthenticator implements RequestAuthenticator {
         HttpServletRequest req = ctx.req();
         Map<String, List<String>> headers = new TreeMap<>();
         for (String name : Collections.list(req.getHeaderNames())) {
-            headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new java.util.ArrayList<>())
+            headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                     .addAll(Collections.list(req.getHeaders(name)));
         }
         return new SignedRequest(req.getMethod(), req.getRequestURI(), req.getQueryString(), headers, ctx::bodyAsBytes);

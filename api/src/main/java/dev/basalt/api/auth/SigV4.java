@@ -1,5 +1,6 @@
 package dev.basalt.api.auth;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -170,7 +171,7 @@ public final class SigV4 {
         if (s.indexOf('%') < 0) {
             return s;
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
         int i = 0;
         while (i < s.length()) {
             int pct = s.indexOf('%', i);

@@ -63,8 +63,13 @@ public final class SigV4Verifier {
         if (secret == null) {
             throw new AuthenticationException(Reason.UNKNOWN_KEY, "The security token included in the request is invalid.");
         }
-        String canonical = SigV4.canonicalRequest(request.method(), request.rawPath(), request.rawQuery(),
-                auth.signedHeaders, request.headers(), payloadHash(request));
+        String canonical;
+        try {
+            canonical = SigV4.canonicalRequest(request.method(), request.rawPath(), request.rawQuery(),
+                    auth.signedHeaders, request.headers(), payloadHash(request));
+        } catch (IllegalArgumentException e) { // a query string no client could have signed
+            throw malformed(e.getMessage());
+        }
         String expected = SigV4.signature(secret, auth.date, auth.region, auth.service,
                 SigV4.stringToSign(amzDate, auth.scope(), canonical));
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),

@@ -179,6 +179,7 @@ class SigV4VerifierTest {
         assertRefused(withHeader(good, "authorization", v -> v.replace("host;", "")), Reason.MALFORMED);
         assertRefused(withHeader(good, "authorization", v -> "AWS4-HMAC-SHA256 garbage"), Reason.MALFORMED);
         assertRefused(withHeader(good, "x-amz-date", v -> "yesterday"), Reason.MALFORMED);
+        assertRefused(withQuery(good, "a=%G1"), Reason.MALFORMED);
         assertThat(good.header("authorization")).isEqualTo(authorization);
     }
 
