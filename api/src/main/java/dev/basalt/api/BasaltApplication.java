@@ -1,11 +1,13 @@
 package dev.basalt.api;
 
+import dev.basalt.api.auth.RootAuthenticator;
 import dev.basalt.api.bedrock.BedrockCatalogRoutes;
 import dev.basalt.api.bedrock.BedrockRuntimeRoutes;
 import dev.basalt.api.server.BasaltServer;
 import dev.basalt.engine.LanguageModel;
 import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.config.BasaltConfig;
+import dev.basalt.platform.security.RootCredentials;
 import dev.basalt.platform.storage.DataDirectoryLock;
 import dev.basalt.platform.storage.Database;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -17,6 +19,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -44,11 +47,12 @@ public final class BasaltApplication implements AutoCloseable {
     /** A model to serve: {@code basalt serve --model ID=PATH}. */
     public record ModelSpec(String id, Path file) {}
 
-    public static BasaltApplication start(Path dataDir, BasaltConfig config) throws IOException {
-        return start(dataDir, config, List.of());
-    }
-
-    public static BasaltApplication start(Path dataDir, BasaltConfig config, List<ModelSpec> modelSpecs) throws IOException {
+    /**
+     * Starts Basalt on {@code dataDir}, serving {@code modelSpecs} and accepting requests authenticated with
+     * {@code credentials}.
+     */
+    public static BasaltApplication start(Path dataDir, BasaltConfig config, RootCredentials credentials,
+                                          List<ModelSpec> modelSpecs) throws IOException {
         DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
         Database database = null;
         JvmGcMetrics gcMetrics = new JvmGcMetrics();
@@ -64,6 +68,7 @@ public final class BasaltApplication implements AutoCloseable {
             new ProcessorMetrics().bindTo(metrics);
             gcMetrics.bindTo(metrics);
             BasaltServer server = BasaltServer.start(config.server(), metrics, database::isHealthy,
+                    new RootAuthenticator(credentials, Clock.systemUTC()),
                     List.of(new BedrockRuntimeRoutes(models), new BedrockCatalogRoutes(models)));
             return new BasaltApplication(lock, database, gcMetrics, models, server, server.uri(config.server().host()));
         } catch (RuntimeException | Error | IOException e) {

@@ -33,7 +33,7 @@ public final class EmbeddedTestServerLauncher implements TestServerLauncher {
         overrides.putAll(settings);
         BasaltConfig config = ConfigLoader.load(dataDir.resolve(ConfigLoader.FILE_NAME), Map.of(), overrides);
         RootCredentials credentials = CredentialsStore.loadOrCreate(dataDir, Map.of()).credentials();
-        return new Embedded(BasaltApplication.start(dataDir, config, models), dataDir, credentials);
+        return new Embedded(BasaltApplication.start(dataDir, config, credentials, models), dataDir, credentials);
     }
 
     private record Embedded(BasaltApplication app, Path dataDir, RootCredentials credentials) implements TestServer {

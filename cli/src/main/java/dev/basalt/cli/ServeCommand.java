@@ -75,7 +75,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
         DataDirectory.ensureExists(dataDir);
         CredentialsStore.Loaded credentials = CredentialsStore.loadOrCreate(dataDir, env);
-        BasaltApplication app = BasaltApplication.start(dataDir, config, modelSpecs());
+        BasaltApplication app = BasaltApplication.start(dataDir, config, credentials.credentials(), modelSpecs());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("basalt: stopping (draining in-flight requests for up to "

@@ -2,6 +2,7 @@ package dev.basalt.api.bedrock;
 
 import dev.basalt.api.server.ProtocolErrors;
 import dev.basalt.platform.errors.AccessDeniedException;
+import dev.basalt.platform.errors.AuthenticationException;
 import dev.basalt.platform.errors.BasaltException;
 import dev.basalt.platform.errors.ConflictException;
 import dev.basalt.platform.errors.DependencyFailedException;
@@ -32,6 +33,7 @@ public final class BedrockErrors implements ProtocolErrors {
             case NotFoundException e -> send(ctx, 404, "ResourceNotFoundException", e.getMessage());
             case ConflictException e -> send(ctx, 409, "ConflictException", e.getMessage());
             case AccessDeniedException e -> send(ctx, 403, "AccessDeniedException", e.getMessage());
+            case AuthenticationException e -> send(ctx, 403, authenticationErrorType(e.reason()), e.getMessage());
             case ThrottledException e -> {
                 ctx.header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
                 send(ctx, 429, "ThrottlingException", e.getMessage());
@@ -42,6 +44,16 @@ public final class BedrockErrors implements ProtocolErrors {
             case OperationTimeoutException e -> send(ctx, 408, "ModelTimeoutException", e.getMessage());
             case InternalException e -> send(ctx, 500, "InternalServerException", e.getMessage());
         }
+    }
+
+    /** The error types AWS's front end answers with when a request cannot be authenticated. */
+    private static String authenticationErrorType(AuthenticationException.Reason reason) {
+        return switch (reason) {
+            case MISSING -> "MissingAuthenticationTokenException";
+            case MALFORMED -> "IncompleteSignatureException";
+            case UNKNOWN_KEY -> "UnrecognizedClientException";
+            case BAD_SIGNATURE, EXPIRED -> "InvalidSignatureException";
+        };
     }
 
     /** AWS services answer an operation they do not have with {@code UnknownOperationException}. */

@@ -2,6 +2,7 @@ package dev.basalt.api.openai;
 
 import dev.basalt.api.server.ProtocolErrors;
 import dev.basalt.platform.errors.AccessDeniedException;
+import dev.basalt.platform.errors.AuthenticationException;
 import dev.basalt.platform.errors.BasaltException;
 import dev.basalt.platform.errors.ConflictException;
 import dev.basalt.platform.errors.DependencyFailedException;
@@ -27,6 +28,8 @@ public final class OpenAiErrors implements ProtocolErrors {
             case NotFoundException e -> send(ctx, 404, "invalid_request_error", "not_found", e.getMessage());
             case ConflictException e -> send(ctx, 409, "invalid_request_error", "conflict", e.getMessage());
             case AccessDeniedException e -> send(ctx, 403, "permission_error", null, e.getMessage());
+            case AuthenticationException e -> send(ctx, 401, "invalid_request_error",
+                    e.reason() == AuthenticationException.Reason.MISSING ? null : "invalid_api_key", e.getMessage());
             case ThrottledException e -> {
                 ctx.header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
                 send(ctx, 429, "requests", "rate_limit_exceeded", e.getMessage());

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server: Javalin on Jetty 12 with virtual threads. It owns what every route shares: request
- * ids, the body size limit, health, readiness and Prometheus metrics, one JSON access-log line per request,
+ * ids, the body size limit, authentication, health, readiness and Prometheus metrics, one JSON access-log line per request,
  * error mapping through the request's {@link Protocol}, and graceful shutdown (stop accepting, let
  * in-flight requests finish within {@code server.drainTimeout}).
  */
@@ -38,13 +39,15 @@ public final class BasaltServer implements AutoCloseable {
     private static final String REQUEST_ID_ATTRIBUTE = "basalt.requestId";
     private static final Logger LOG = LoggerFactory.getLogger(BasaltServer.class);
     private static final Logger ACCESS_LOG = LoggerFactory.getLogger("basalt.access");
+    /** Probes for load balancers and Prometheus; everything else needs credentials, unknown routes included. */
+    private static final Set<String> UNAUTHENTICATED_PATHS = Set.of("/health", "/ready", "/metrics");
 
     private final Javalin javalin;
     private final long maxRequestBody;
     private volatile boolean draining;
 
     private BasaltServer(ServerConfig config, PrometheusMeterRegistry metrics, BooleanSupplier ready,
-                         List<ApiRoutes> apis) {
+                         RequestAuthenticator authenticator, List<ApiRoutes> apis) {
         this.maxRequestBody = config.maxRequestBody().bytes();
         this.javalin = Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
@@ -58,7 +61,12 @@ public final class BasaltServer implements AutoCloseable {
                 server.setStopTimeout(config.drainTimeout().toMillis());
                 server.insertHandler(new GracefulHandler());
             });
-            cfg.routes.before(ctx -> beginRequest(ctx, maxRequestBody));
+            cfg.routes.before(ctx -> {
+                beginRequest(ctx, maxRequestBody);
+                if (!UNAUTHENTICATED_PATHS.contains(ctx.path())) {
+                    authenticator.authenticate(ctx);
+                }
+            });
             cfg.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             cfg.routes.get("/ready", ctx -> {
                 boolean isReady = !draining && ready.getAsBoolean();
@@ -76,8 +84,8 @@ public final class BasaltServer implements AutoCloseable {
 
     /** Starts a server and returns once it accepts connections. */
     public static BasaltServer start(ServerConfig config, PrometheusMeterRegistry metrics, BooleanSupplier ready,
-                                     List<ApiRoutes> apis) {
-        BasaltServer server = new BasaltServer(config, metrics, ready, apis);
+                                     RequestAuthenticator authenticator, List<ApiRoutes> apis) {
+        BasaltServer server = new BasaltServer(config, metrics, ready, authenticator, apis);
         server.javalin.start();
         return server;
     }

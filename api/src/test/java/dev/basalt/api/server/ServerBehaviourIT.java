@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.api.auth.RootAuthenticator;
 import dev.basalt.platform.config.DataSize;
 import dev.basalt.platform.config.ServerConfig;
 import dev.basalt.platform.errors.AccessDeniedException;
@@ -16,6 +17,7 @@ import dev.basalt.platform.errors.OperationTimeoutException;
 import dev.basalt.platform.errors.ServiceUnavailableException;
 import dev.basalt.platform.errors.ThrottledException;
 import dev.basalt.platform.errors.ValidationException;
+import dev.basalt.platform.security.RootCredentials;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -25,6 +27,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +57,7 @@ class ServerBehaviourIT {
             "notready", () -> new ModelNotReadyException("loading"),
             "timeout", () -> new OperationTimeoutException("too slow"));
 
+    private static final RootCredentials CREDENTIALS = new RootCredentials("AKIDTEST", "secret", "bsk-test");
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final CountDownLatch slowStarted = new CountDownLatch(1);
     private static BasaltServer server;
@@ -93,11 +97,16 @@ class ServerBehaviourIT {
     private static BasaltServer startServer() {
         ServerConfig config = new ServerConfig("127.0.0.1", 0, DataSize.parse("4KiB"), Duration.ofSeconds(10));
         return BasaltServer.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> true,
-                List.of(testRoutes));
+                new RootAuthenticator(CREDENTIALS, Clock.systemUTC()), List.of(testRoutes));
     }
 
+    /** Sends with the root API key; the authentication itself is tested in {@code AuthenticationIT}. */
     private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(authenticated(request).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.Builder authenticated(HttpRequest.Builder request) {
+        return request.header("Authorization", "Bearer " + CREDENTIALS.apiKey());
     }
 
     private HttpRequest.Builder post(String path, String body) {
@@ -148,10 +157,8 @@ class ServerBehaviourIT {
         assertThat(json(declared).get("message").asText()).contains("4096 bytes");
 
         // No Content-Length: the limit applies while the body is read.
-        HttpRequest chunked = HttpRequest.newBuilder(base.resolve("/test/json"))
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.getBytes())))
-                .build();
-        HttpResponse<String> r = http.send(chunked, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = send(HttpRequest.newBuilder(base.resolve("/test/json"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.getBytes()))));
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(json(r).get("message").asText()).contains("4096 bytes");
     }
@@ -189,6 +196,26 @@ class ServerBehaviourIT {
     }
 
     @Test
+    void requestsWithoutCredentialsAreRefusedInEachProtocolsShapeButProbesAreOpen() throws Exception {
+        HttpResponse<String> bedrock = http.send(HttpRequest.newBuilder(base.resolve("/test/throw/notfound")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(bedrock.statusCode()).isEqualTo(403);
+        assertThat(bedrock.headers().firstValue("x-amzn-ErrorType")).hasValue("MissingAuthenticationTokenException");
+        assertThat(json(bedrock).get("message").asText()).isEqualTo("Missing Authentication Token");
+
+        HttpResponse<String> openAi = http.send(HttpRequest.newBuilder(base.resolve("/v1/test/throw/notfound"))
+                .header("Authorization", "Bearer bsk-wrong").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(openAi.statusCode()).isEqualTo(401);
+        assertThat(json(openAi).get("error").get("code").asText()).isEqualTo("invalid_api_key");
+        assertThat(openAi.body()).doesNotContain("bsk-wrong");
+
+        for (String probe : List.of("/health", "/ready", "/metrics")) {
+            assertThat(http.send(HttpRequest.newBuilder(base.resolve(probe)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).as(probe).isEqualTo(200);
+        }
+    }
+
+    @Test
     void anUnexpectedFailureIsA500WithoutInternals() throws Exception {
         HttpResponse<String> r = send(HttpRequest.newBuilder(base.resolve("/test/bug")));
         assertThat(r.statusCode()).isEqualTo(500);
@@ -210,7 +237,8 @@ class ServerBehaviourIT {
         BasaltServer draining = startServer();
         URI uri = draining.uri("127.0.0.1");
         CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(
-                HttpRequest.newBuilder(uri.resolve("/test/slow")).build(), HttpResponse.BodyHandlers.ofString());
+                authenticated(HttpRequest.newBuilder(uri.resolve("/test/slow"))).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
 
         long started = System.nanoTime();

@@ -40,7 +40,8 @@ class ServerIT {
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).contains("\"ready\"");
 
-        get(server, "/no-such-route");
+        http.send(HttpRequest.newBuilder(server.uri().resolve("/no-such-route"))
+                .header("Authorization", "Bearer " + server.apiKey()).build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> metrics = get(server, "/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.headers().firstValue("content-type")).get().asString().startsWith("text/plain");

@@ -10,7 +10,7 @@ package dev.basalt.platform.errors;
  */
 public abstract sealed class BasaltException extends RuntimeException
         permits ValidationException, RequestTooLargeException, NotFoundException, ConflictException,
-                AccessDeniedException, ThrottledException, DependencyFailedException,
+                AccessDeniedException, AuthenticationException, ThrottledException, DependencyFailedException,
                 ServiceUnavailableException, ModelNotReadyException, OperationTimeoutException,
                 InternalException {
 
