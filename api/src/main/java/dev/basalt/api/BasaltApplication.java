@@ -44,8 +44,12 @@ public final class BasaltApplication implements AutoCloseable {
         this.uri = uri;
     }
 
-    /** A model to serve: {@code basalt serve --model ID=PATH}. */
-    public record ModelSpec(String id, Path file) {}
+    /** A model to serve ({@code basalt serve --model ID=PATH}), with the engine options to load it with. */
+    public record ModelSpec(String id, Path file, LanguageModel.Options options) {
+        public ModelSpec(String id, Path file) {
+            this(id, file, LanguageModel.Options.defaults());
+        }
+    }
 
     /**
      * Starts Basalt on {@code dataDir}, serving {@code modelSpecs} and accepting requests authenticated with
@@ -59,7 +63,7 @@ public final class BasaltApplication implements AutoCloseable {
         ModelRegistry models = new ModelRegistry();
         try {
             for (ModelSpec spec : modelSpecs) {
-                models.register(spec.id(), spec.file(), LanguageModel.Options.defaults());
+                models.register(spec.id(), spec.file(), spec.options());
             }
             database = Database.openSqlite(dataDir);
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -7,6 +7,7 @@ import dev.basalt.platform.errors.AuthenticationException.Reason;
 import dev.basalt.platform.security.RootCredentials;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -73,6 +74,8 @@ public final class RootAuthenticator implements RequestAuthenticator {
             headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                     .addAll(Collections.list(req.getHeaders(name)));
         }
+        // HTTP/2 carries the host as the :authority pseudo-header, which the servlet API does not list.
+        headers.computeIfAbsent("host", k -> List.of(URI.create(req.getRequestURL().toString()).getRawAuthority()));
         return new SignedRequest(req.getMethod(), req.getRequestURI(), req.getQueryString(), headers, ctx::bodyAsBytes);
     }
 }

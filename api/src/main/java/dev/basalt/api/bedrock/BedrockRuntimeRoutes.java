@@ -3,20 +3,28 @@ package dev.basalt.api.bedrock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.basalt.api.server.ApiRoutes;
+import dev.basalt.api.server.BasaltServer;
 import dev.basalt.api.server.JsonBody;
 import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.catalog.RegisteredModel;
+import dev.basalt.platform.errors.BasaltException;
+import dev.basalt.platform.errors.InternalException;
 import dev.basalt.platform.errors.ValidationException;
 import dev.basalt.platform.runtime.ConverseResult;
 import dev.basalt.platform.runtime.ConverseService;
+import dev.basalt.platform.runtime.ConverseStream;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The {@code bedrock-runtime} operations (restJson1): Converse and CountTokens so far. The model id in the path
+ * The {@code bedrock-runtime} operations (restJson1): Converse, ConverseStream and CountTokens so far. The model id in the path
  * may be an id or a URL-encoded ARN; {@code <modelId>} lets it contain the ARN's slash.
  */
 public final class BedrockRuntimeRoutes implements ApiRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(BedrockRuntimeRoutes.class);
     private final ModelRegistry models;
     private final ConverseService converse = new ConverseService();
 
@@ -27,6 +35,7 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
     @Override
     public void register(RoutesConfig routes) {
         routes.post("/model/<modelId>/converse", this::converse);
+        routes.post("/model/<modelId>/converse-stream", this::converseStream);
         routes.post("/model/<modelId>/count-tokens", this::countTokens);
     }
 
@@ -40,12 +49,60 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
         message.put("role", "assistant");
         message.putArray("content").addObject().put("text", result.text());
         out.put("stopReason", StopReasons.wireName(result.stopReason()));
+        putUsageAndMetrics(out, result);
+        ctx.json(out);
+    }
+
+    /**
+     * ConverseStream: the same conversation as Converse, answered as events in Bedrock's order (messageStart,
+     * contentBlockDelta..., contentBlockStop, messageStop, metadata). Request problems found before generation
+     * starts get an ordinary error response; later failures become an exception event. A client that disconnects
+     * makes the next write fail, which closes the stream and so cancels the generation.
+     */
+    private void converseStream(Context ctx) throws IOException {
+        JsonNode body = JsonBody.readTree(ctx);
+        RegisteredModel model = models.resolve(ctx.pathParam("modelId"));
+        ConverseRequestReader request = new ConverseRequestReader(body);
+        try (ConverseStream stream = converse.stream(model, request.messages(), request.sampling())) {
+            EventStreamResponse response = new EventStreamResponse(ctx);
+            response.event("messageStart", JsonBody.MAPPER.createObjectNode().put("role", "assistant"));
+            while (true) {
+                switch (stream.next()) {
+                    case ConverseStream.TextDelta(String text) -> {
+                        ObjectNode delta = JsonBody.MAPPER.createObjectNode().put("contentBlockIndex", 0);
+                        delta.putObject("delta").put("text", text);
+                        response.event("contentBlockDelta", delta);
+                    }
+                    case ConverseStream.Finished(ConverseResult result) -> {
+                        response.event("contentBlockStop", JsonBody.MAPPER.createObjectNode().put("contentBlockIndex", 0));
+                        response.event("messageStop", JsonBody.MAPPER.createObjectNode()
+                                .put("stopReason", StopReasons.wireName(result.stopReason())));
+                        response.event("metadata", putUsageAndMetrics(JsonBody.MAPPER.createObjectNode(), result));
+                        return;
+                    }
+                    case ConverseStream.Failed(BasaltException error) -> {
+                        if (error instanceof InternalException) {
+                            LOG.error("request {}: generation failed", BasaltServer.requestId(ctx), error);
+                        }
+                        response.exception(error);
+                        return;
+                    }
+                }
+            }
+        } catch (IOException clientGone) {
+            LOG.debug("request {}: client went away during the stream", BasaltServer.requestId(ctx), clientGone);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ObjectNode putUsageAndMetrics(ObjectNode out, ConverseResult result) {
         ObjectNode usage = out.putObject("usage");
         usage.put("inputTokens", result.inputTokens());
         usage.put("outputTokens", result.outputTokens());
         usage.put("totalTokens", result.inputTokens() + result.outputTokens());
         out.putObject("metrics").put("latencyMs", result.latencyMillis());
-        ctx.json(out);
+        return out;
     }
 
     private void countTokens(Context ctx) {

@@ -23,6 +23,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,8 +56,14 @@ public final class BasaltServer implements AutoCloseable {
             cfg.concurrency.useVirtualThreads = true;
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
-            cfg.jetty.host = config.host();
-            cfg.jetty.port = config.port();
+            // HTTP/1.1 and h2c on one port: the AWS SDKs' async clients (Netty) open HTTP/2 with prior knowledge.
+            cfg.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http),
+                        new HTTP2CServerConnectionFactory(http));
+                connector.setHost(config.host());
+                connector.setPort(config.port());
+                return connector;
+            });
             cfg.http.maxRequestSize = maxRequestBody;
             cfg.jetty.modifyServer(server -> {
                 // Graceful stop: connectors stop accepting, GracefulHandler waits for in-flight requests.

@@ -1,22 +1,17 @@
 package dev.basalt.platform.runtime;
 
 import dev.basalt.engine.sampling.SamplingParams;
-import dev.basalt.engine.scheduler.Completion;
 import dev.basalt.engine.scheduler.EngineBusyException;
-import dev.basalt.engine.scheduler.Generation;
-import dev.basalt.engine.scheduler.GenerationListener;
 import dev.basalt.engine.scheduler.GenerationRequest;
-import dev.basalt.engine.scheduler.TokenEvent;
 import dev.basalt.platform.catalog.RegisteredModel;
 import dev.basalt.platform.chat.ChatMessage;
 import dev.basalt.platform.chat.ChatRole;
+import dev.basalt.platform.errors.BasaltException;
 import dev.basalt.platform.errors.InternalException;
 import dev.basalt.platform.errors.ThrottledException;
 import dev.basalt.platform.errors.ValidationException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /** Converse and CountTokens on a registered model. */
 public final class ConverseService {
@@ -24,41 +19,39 @@ public final class ConverseService {
 
     /** Runs the conversation to completion; the caller's thread waits (the engine runs on its own threads). */
     public ConverseResult converse(RegisteredModel model, List<ChatMessage> messages, SamplingParams sampling) {
+        try (ConverseStream stream = stream(model, messages, sampling)) {
+            while (true) {
+                switch (stream.next()) {
+                    case ConverseStream.TextDelta ignored -> { }
+                    case ConverseStream.Finished(ConverseResult result) -> {
+                        return result;
+                    }
+                    case ConverseStream.Failed(BasaltException error) -> throw error;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InternalException(e);
+        }
+    }
+
+    /**
+     * Starts the conversation and returns its events as they are generated. Problems found before generation
+     * starts (validation, a full engine queue) are thrown here, so a protocol can still answer them with an
+     * ordinary error response; later failures arrive as a {@link ConverseStream.Failed} event.
+     */
+    public ConverseStream stream(RegisteredModel model, List<ChatMessage> messages, SamplingParams sampling) {
         int limit = model.model().info().contextLength();
         if (sampling.maxTokens() > limit) {
             throw new ValidationException("The maximum tokens you requested (" + sampling.maxTokens()
                     + ") exceeds the model limit of " + limit + ". Try again with a lower maximum tokens value.");
         }
-        int[] prompt = prompt(model, messages);
-        long start = System.nanoTime();
-        StringBuilder text = new StringBuilder();
-        CompletableFuture<Completion> done = new CompletableFuture<>();
-        Generation generation = start(model, new GenerationRequest(prompt, sampling), new GenerationListener() {
-            @Override
-            public void onToken(TokenEvent event) {
-                text.append(event.text());
-            }
-
-            @Override
-            public void onComplete(Completion completion) {
-                done.complete(completion);
-            }
-
-            @Override
-            public void onError(RuntimeException error) {
-                done.completeExceptionally(error);
-            }
-        });
+        GenerationRequest request = new GenerationRequest(prompt(model, messages), sampling);
         try {
-            Completion completion = done.get();
-            return new ConverseResult(text.toString(), completion.stopReason(), completion.promptTokens(),
-                    completion.completionTokens(), Duration.ofNanos(System.nanoTime() - start).toMillis());
-        } catch (InterruptedException e) {
-            generation.cancel();
-            Thread.currentThread().interrupt();
-            throw new InternalException(e);
-        } catch (ExecutionException e) {
-            throw translate(e.getCause());
+            return ConverseStream.start(listener -> model.model().generate(request, listener),
+                    ConverseService::translate);
+        } catch (RuntimeException e) {
+            throw translate(e);
         }
     }
 
@@ -79,20 +72,12 @@ public final class ConverseService {
         return model.model().tokenizer().encode(rendered, !templateWroteBos, true);
     }
 
-    private static Generation start(RegisteredModel model, GenerationRequest request, GenerationListener listener) {
-        try {
-            return model.model().generate(request, listener);
-        } catch (RuntimeException e) {
-            throw translate(e);
-        }
-    }
-
-    private static RuntimeException translate(Throwable error) {
+    private static BasaltException translate(Throwable error) {
         return switch (error) {
+            case BasaltException e -> e;
             case EngineBusyException e -> new ThrottledException("Too many requests, please wait before trying again. ("
                     + e.getMessage() + ")", BUSY_RETRY_AFTER);
             case IllegalArgumentException e -> new ValidationException(e.getMessage());
-            case RuntimeException e -> e;
             default -> new InternalException(error);
         };
     }
