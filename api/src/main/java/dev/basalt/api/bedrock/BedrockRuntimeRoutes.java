@@ -1,6 +1,7 @@
 package dev.basalt.api.bedrock;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.basalt.api.server.ApiRoutes;
 import dev.basalt.api.server.BasaltServer;
@@ -10,9 +11,11 @@ import dev.basalt.platform.catalog.RegisteredModel;
 import dev.basalt.platform.errors.BasaltException;
 import dev.basalt.platform.errors.InternalException;
 import dev.basalt.platform.errors.ValidationException;
+import dev.basalt.platform.runtime.ConverseRequest;
 import dev.basalt.platform.runtime.ConverseResult;
 import dev.basalt.platform.runtime.ConverseService;
 import dev.basalt.platform.runtime.ConverseStream;
+import dev.basalt.platform.runtime.ReplyBlock;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -42,13 +45,19 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
     private void converse(Context ctx) {
         JsonNode body = JsonBody.readTree(ctx);
         RegisteredModel model = models.resolve(ctx.pathParam("modelId"));
-        ConverseRequestReader request = new ConverseRequestReader(body);
-        ConverseResult result = converse.converse(model, request.messages(), request.sampling());
+        ConverseResult result = converse.converse(model, new ConverseRequestReader(body).request());
         ObjectNode out = JsonBody.MAPPER.createObjectNode();
         ObjectNode message = out.putObject("output").putObject("message");
         message.put("role", "assistant");
-        message.putArray("content").addObject().put("text", result.text());
-        out.put("stopReason", StopReasons.wireName(result.stopReason()));
+        ArrayNode content = message.putArray("content");
+        for (ReplyBlock block : result.content()) {
+            switch (block) {
+                case ReplyBlock.Text(String text) -> content.addObject().put("text", text);
+                case ReplyBlock.ToolUse(String id, String name, String input) -> content.addObject().putObject("toolUse")
+                        .put("toolUseId", id).put("name", name).set("input", JsonBody.parseTrusted(input));
+            }
+        }
+        out.put("stopReason", StopReasons.wireName(result));
         putUsageAndMetrics(out, result);
         ctx.json(out);
     }
@@ -62,21 +71,28 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
     private void converseStream(Context ctx) throws IOException {
         JsonNode body = JsonBody.readTree(ctx);
         RegisteredModel model = models.resolve(ctx.pathParam("modelId"));
-        ConverseRequestReader request = new ConverseRequestReader(body);
-        try (ConverseStream stream = converse.stream(model, request.messages(), request.sampling())) {
+        try (ConverseStream stream = converse.stream(model, new ConverseRequestReader(body).request())) {
             EventStreamResponse response = new EventStreamResponse(ctx);
             response.event("messageStart", JsonBody.MAPPER.createObjectNode().put("role", "assistant"));
+            int block = 0;
             while (true) {
                 switch (stream.next()) {
-                    case ConverseStream.TextDelta(String text) -> {
-                        ObjectNode delta = JsonBody.MAPPER.createObjectNode().put("contentBlockIndex", 0);
-                        delta.putObject("delta").put("text", text);
+                    case ConverseStream.TextDelta(String text) ->
+                            response.event("contentBlockDelta", blockEvent(block).set("delta", textNode(text)));
+                    case ConverseStream.ToolUseStart(String id, String name) -> {
+                        ObjectNode start = blockEvent(block);
+                        start.putObject("start").putObject("toolUse").put("toolUseId", id).put("name", name);
+                        response.event("contentBlockStart", start);
+                    }
+                    case ConverseStream.ToolInputDelta(String json) -> {
+                        ObjectNode delta = blockEvent(block);
+                        delta.putObject("delta").putObject("toolUse").put("input", json);
                         response.event("contentBlockDelta", delta);
                     }
+                    case ConverseStream.BlockStop() -> response.event("contentBlockStop", blockEvent(block++));
                     case ConverseStream.Finished(ConverseResult result) -> {
-                        response.event("contentBlockStop", JsonBody.MAPPER.createObjectNode().put("contentBlockIndex", 0));
                         response.event("messageStop", JsonBody.MAPPER.createObjectNode()
-                                .put("stopReason", StopReasons.wireName(result.stopReason())));
+                                .put("stopReason", StopReasons.wireName(result)));
                         response.event("metadata", putUsageAndMetrics(JsonBody.MAPPER.createObjectNode(), result));
                         return;
                     }
@@ -96,6 +112,14 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
         }
     }
 
+    private static ObjectNode blockEvent(int index) {
+        return JsonBody.MAPPER.createObjectNode().put("contentBlockIndex", index);
+    }
+
+    private static ObjectNode textNode(String text) {
+        return JsonBody.MAPPER.createObjectNode().put("text", text);
+    }
+
     private static ObjectNode putUsageAndMetrics(ObjectNode out, ConverseResult result) {
         ObjectNode usage = out.putObject("usage");
         usage.put("inputTokens", result.inputTokens());
@@ -112,7 +136,8 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
         if (!conversation.isObject()) {
             throw new ValidationException("input.converse is required (counting InvokeModel bodies is not supported yet)");
         }
-        int tokens = converse.countTokens(model, new ConverseRequestReader(conversation).messages());
+        ConverseRequest request = new ConverseRequestReader(conversation).request();
+        int tokens = converse.countTokens(model, request.messages(), request.tools());
         ctx.json(JsonBody.MAPPER.createObjectNode().put("inputTokens", tokens));
     }
 }

@@ -3,52 +3,205 @@ package dev.basalt.api.bedrock;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.engine.sampling.SamplingParams;
 import dev.basalt.platform.chat.ChatMessage;
+import dev.basalt.platform.chat.ChatRole;
+import dev.basalt.platform.chat.ToolCall;
+import dev.basalt.platform.chat.ToolDefinition;
 import dev.basalt.platform.errors.ValidationException;
+import dev.basalt.platform.runtime.ConverseRequest;
+import dev.basalt.platform.runtime.ToolChoice;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
-/** Reads a Converse request body (messages, system, inferenceConfig, additionalModelRequestFields). */
+/**
+ * Reads a Converse request body (messages, system, inferenceConfig, additionalModelRequestFields, toolConfig) into
+ * the platform's {@link ConverseRequest}, with Bedrock's validation messages.
+ */
 final class ConverseRequestReader {
+    /** Bedrock's rule for tool names. */
+    private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     private final JsonNode body;
 
     ConverseRequestReader(JsonNode body) {
         this.body = body;
     }
 
-    /** System prompts first, then the turns; only text content so far. */
+    ConverseRequest request() {
+        List<ToolDefinition> tools = tools();
+        List<ChatMessage> messages = messages();
+        boolean usesTools = messages.stream().anyMatch(m -> m.role() == ChatRole.TOOL || !m.toolCalls().isEmpty());
+        if (usesTools && !body.has("toolConfig")) {
+            throw new ValidationException("The toolConfig field must be defined when using toolUse and toolResult "
+                    + "content blocks.");
+        }
+        return new ConverseRequest(messages, sampling(), tools, toolChoice());
+    }
+
+    /** System prompts first, then the turns: text, tool calls (assistant) and tool results (user). */
     List<ChatMessage> messages() {
         List<ChatMessage> messages = new ArrayList<>();
         JsonNode system = body.path("system");
         if (!system.isMissingNode()) {
+            StringBuilder text = new StringBuilder();
             for (JsonNode block : array(system, "system")) {
-                messages.add(ChatMessage.system(text(block, "system")));
+                if (!block.has("cachePoint")) {
+                    text.append(text(block, "system"));
+                }
             }
+            messages.add(ChatMessage.system(text.toString()));
         }
         JsonNode turns = body.path("messages");
         if (!turns.isArray()) {
             throw new ValidationException("The messages field is required and must be a list of messages.");
         }
+        Map<String, String> openCalls = Map.of();
         int index = 0;
         for (JsonNode turn : turns) {
             String where = "messages." + index++;
-            StringBuilder text = new StringBuilder();
+            MessageContent content = new MessageContent(where);
             for (JsonNode block : array(turn.path("content"), where + ".content")) {
-                text.append(text(block, where + ".content"));
+                content.add(block);
             }
-            messages.add(switch (turn.path("role").asText("")) {
-                case "user" -> ChatMessage.user(text.toString());
-                case "assistant" -> ChatMessage.assistant(text.toString());
+            switch (turn.path("role").asText("")) {
+                case "user" -> {
+                    if (!content.calls.isEmpty()) {
+                        throw new ValidationException(where + ": toolUse content blocks belong in assistant messages.");
+                    }
+                    for (ToolResult result : content.results) {
+                        String name = openCalls.get(result.toolUseId());
+                        if (name == null) {
+                            throw new ValidationException("The toolUseId " + result.toolUseId() + " in " + where
+                                    + " does not match any toolUse in the previous assistant message.");
+                        }
+                        messages.add(ChatMessage.toolResult(result.toolUseId(), name, result.text()));
+                    }
+                    if (content.results.isEmpty() || !content.text.isEmpty()) {
+                        messages.add(ChatMessage.user(content.text.toString()));
+                    }
+                    openCalls = Map.of();
+                }
+                case "assistant" -> {
+                    if (!content.results.isEmpty()) {
+                        throw new ValidationException(where + ": toolResult content blocks belong in user messages.");
+                    }
+                    messages.add(ChatMessage.assistant(content.text.toString(), content.calls));
+                    Map<String, String> calls = new HashMap<>();
+                    content.calls.forEach(c -> calls.put(c.id(), c.name()));
+                    openCalls = calls;
+                }
                 default -> throw new ValidationException(where + ".role must be 'user' or 'assistant', got "
                         + turn.path("role"));
-            });
+            }
         }
         return messages;
     }
 
+    private record ToolResult(String toolUseId, String text) {}
+
+    /** The blocks of one message, sorted by kind. */
+    private static final class MessageContent {
+        private final String where;
+        private final StringBuilder text = new StringBuilder();
+        private final List<ToolCall> calls = new ArrayList<>();
+        private final List<ToolResult> results = new ArrayList<>();
+
+        MessageContent(String where) {
+            this.where = where + ".content";
+        }
+
+        void add(JsonNode block) {
+            String kind = kind(block, where);
+            switch (kind) {
+                case "text" -> text.append(text(block, where));
+                case "guardContent" -> text.append(block.path("guardContent").path("text").path("text").asText(""));
+                case "cachePoint", "reasoningContent" -> { } // prefix reuse is automatic; earlier reasoning is not replayed
+                case "toolUse" -> {
+                    JsonNode use = block.get("toolUse");
+                    String id = requiredText(use, "toolUseId", where + ".toolUse");
+                    String name = requiredText(use, "name", where + ".toolUse");
+                    JsonNode input = use.path("input");
+                    if (!input.isObject()) {
+                        throw new ValidationException(where + ".toolUse.input must be a JSON object.");
+                    }
+                    calls.add(new ToolCall(id, name, input.toString()));
+                }
+                case "toolResult" -> results.add(toolResult(block.get("toolResult")));
+                case "image", "video" -> throw new ValidationException("This model doesn't support the " + kind
+                        + " content block that you provided. Try again with text, document or tool content.");
+                default -> throw new ValidationException(where + ": unsupported content block " + kind
+                        + " (supported: text, document, toolUse, toolResult, cachePoint).");
+            }
+        }
+
+        private ToolResult toolResult(JsonNode result) {
+            String id = requiredText(result, "toolUseId", where + ".toolResult");
+            StringBuilder out = new StringBuilder();
+            for (JsonNode part : array(result.path("content"), where + ".toolResult.content")) {
+                switch (kind(part, where + ".toolResult.content")) {
+                    case "text" -> out.append(text(part, where + ".toolResult.content"));
+                    case "json" -> out.append(part.get("json").toString());
+                    default -> throw new ValidationException(where + ".toolResult.content: only text and json "
+                            + "results are supported by this model.");
+                }
+            }
+            return new ToolResult(id, out.toString());
+        }
+    }
+
+    /** The tool specifications of toolConfig (none without it). */
+    private List<ToolDefinition> tools() {
+        JsonNode config = body.path("toolConfig");
+        if (config.isMissingNode()) {
+            return List.of();
+        }
+        List<ToolDefinition> tools = new ArrayList<>();
+        int index = 0;
+        for (JsonNode tool : array(config.path("tools"), "toolConfig.tools")) {
+            String where = "toolConfig.tools." + index++;
+            if (tool.has("cachePoint")) {
+                continue;
+            }
+            JsonNode spec = tool.path("toolSpec");
+            if (!spec.isObject()) {
+                throw new ValidationException(where + " must hold a toolSpec.");
+            }
+            String name = requiredText(spec, "name", where + ".toolSpec");
+            if (!TOOL_NAME.matcher(name).matches()) {
+                throw new ValidationException(where + ".toolSpec.name must match [a-zA-Z0-9_-]{1,64}, got '" + name + "'.");
+            }
+            if (tools.stream().anyMatch(t -> t.name().equals(name))) {
+                throw new ValidationException("The tool name " + name + " appears more than once in toolConfig.tools.");
+            }
+            JsonNode schema = spec.path("inputSchema").path("json");
+            if (!schema.isObject()) {
+                throw new ValidationException(where + ".toolSpec.inputSchema.json must be a JSON schema object.");
+            }
+            tools.add(ToolDefinition.of(name, spec.path("description").asText(""), schema));
+        }
+        if (tools.isEmpty()) {
+            throw new ValidationException("toolConfig.tools must contain at least one tool.");
+        }
+        return tools;
+    }
+
+    private ToolChoice toolChoice() {
+        JsonNode choice = body.path("toolConfig").path("toolChoice");
+        if (choice.isMissingNode()) {
+            return ToolChoice.AUTO;
+        }
+        return switch (kind(choice, "toolConfig.toolChoice")) {
+            case "auto" -> ToolChoice.AUTO;
+            case "any" -> ToolChoice.ANY;
+            case "tool" -> new ToolChoice.Named(requiredText(choice.get("tool"), "name", "toolConfig.toolChoice.tool"));
+            default -> throw new ValidationException("toolConfig.toolChoice must be one of auto, any or tool.");
+        };
+    }
+
     /** inferenceConfig plus the engine's extra parameters from additionalModelRequestFields. */
-    SamplingParams sampling() {
+    private SamplingParams sampling() {
         SamplingParams.Builder params = SamplingParams.builder().temperature(1.0).topK(0).topP(1.0).minP(0);
         JsonNode config = body.path("inferenceConfig");
         if (config.has("maxTokens")) {
@@ -99,10 +252,29 @@ final class ConverseRequestReader {
 
     private static String text(JsonNode block, String where) {
         if (!block.path("text").isTextual()) {
-            throw new ValidationException(where + ": only text content blocks are supported so far, got "
-                    + block.properties().stream().map(Map.Entry::getKey).toList());
+            throw new ValidationException(where + ": expected a text block, got " + fieldNames(block));
         }
         return block.get("text").asText();
+    }
+
+    /** The member a union (content block, tool choice) holds: exactly one field. */
+    private static String kind(JsonNode union, String where) {
+        if (!union.isObject() || union.size() != 1) {
+            throw new ValidationException(where + ": each block must set exactly one member, got " + fieldNames(union));
+        }
+        return union.fieldNames().next();
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        return node.properties().stream().map(Map.Entry::getKey).toList();
+    }
+
+    private static String requiredText(JsonNode node, String field, String where) {
+        JsonNode value = node.path(field);
+        if (!value.isTextual() || value.asText().isEmpty()) {
+            throw new ValidationException(where + "." + field + " is required.");
+        }
+        return value.asText();
     }
 
     private static int intField(JsonNode node, String name, String where) {

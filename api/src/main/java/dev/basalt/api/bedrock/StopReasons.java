@@ -1,10 +1,16 @@
 package dev.basalt.api.bedrock;
 
 import dev.basalt.engine.scheduler.StopReason;
+import dev.basalt.platform.runtime.ConverseResult;
 
 /** The engine's stop reasons under Bedrock's names. */
 final class StopReasons {
     private StopReasons() {}
+
+    /** A reply that calls tools stops with {@code tool_use}, whatever ended the generation. */
+    static String wireName(ConverseResult result) {
+        return result.callsTools() ? "tool_use" : wireName(result.stopReason());
+    }
 
     static String wireName(StopReason reason) {
         return switch (reason) {

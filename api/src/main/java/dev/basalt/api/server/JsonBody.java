@@ -45,6 +45,15 @@ public final class JsonBody {
         }
     }
 
+    /** JSON the server produced itself (a tool call's checked input), as a tree for a response. */
+    public static JsonNode parseTrusted(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JacksonException e) {
+            throw new IllegalStateException("the server's own JSON did not parse", e);
+        }
+    }
+
     private static ValidationException malformed(JacksonException e) {
         String where = e.getLocation() == null || e.getLocation().getLineNr() < 0 ? ""
                 : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();

@@ -92,6 +92,12 @@ public record SamplingParams(
         return new Builder();
     }
 
+    /** The same sampling with another token budget and no stop sequences (a sub-generation, e.g. a tool's name). */
+    public SamplingParams withMaxTokensAndNoStop(int newMaxTokens) {
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repetitionLastN, frequencyPenalty,
+                presencePenalty, seed, newMaxTokens, List.of(), logprobs, topLogprobs);
+    }
+
     public boolean isGreedy() {
         return temperature == 0;
     }

@@ -1,32 +1,45 @@
 package dev.basalt.platform.runtime;
 
+import dev.basalt.engine.grammar.JsonConstraint;
 import dev.basalt.engine.sampling.SamplingParams;
 import dev.basalt.engine.scheduler.EngineBusyException;
 import dev.basalt.engine.scheduler.GenerationRequest;
 import dev.basalt.platform.catalog.RegisteredModel;
 import dev.basalt.platform.chat.ChatMessage;
 import dev.basalt.platform.chat.ChatRole;
+import dev.basalt.platform.chat.ToolDefinition;
 import dev.basalt.platform.errors.BasaltException;
 import dev.basalt.platform.errors.InternalException;
 import dev.basalt.platform.errors.ThrottledException;
 import dev.basalt.platform.errors.ValidationException;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /** Converse and CountTokens on a registered model. */
 public final class ConverseService {
     private static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(1);
+    /**
+     * Tool choice {@code any} among several tools first generates only the tool's name ({@code {"name": ...}}, see
+     * {@link ToolCallGrammar#choosingTool}), then the call with that tool's grammar: the decoding grammar cannot
+     * hold several object alternatives at once. A name is at most 64 characters, which this budget covers.
+     */
+    private static final int CHOOSE_TOOL_MAX_TOKENS = 96;
 
     /** Runs the conversation to completion; the caller's thread waits (the engine runs on its own threads). */
-    public ConverseResult converse(RegisteredModel model, List<ChatMessage> messages, SamplingParams sampling) {
-        try (ConverseStream stream = stream(model, messages, sampling)) {
+    public ConverseResult converse(RegisteredModel model, ConverseRequest request) {
+        return waitFor(stream(model, request));
+    }
+
+    private static ConverseResult waitFor(ConverseStream started) {
+        try (ConverseStream stream = started) {
             while (true) {
                 switch (stream.next()) {
-                    case ConverseStream.TextDelta ignored -> { }
                     case ConverseStream.Finished(ConverseResult result) -> {
                         return result;
                     }
                     case ConverseStream.Failed(BasaltException error) -> throw error;
+                    default -> { }
                 }
             }
         } catch (InterruptedException e) {
@@ -40,33 +53,50 @@ public final class ConverseService {
      * starts (validation, a full engine queue) are thrown here, so a protocol can still answer them with an
      * ordinary error response; later failures arrive as a {@link ConverseStream.Failed} event.
      */
-    public ConverseStream stream(RegisteredModel model, List<ChatMessage> messages, SamplingParams sampling) {
+    public ConverseStream stream(RegisteredModel model, ConverseRequest request) {
+        SamplingParams sampling = request.sampling();
         int limit = model.model().info().contextLength();
         if (sampling.maxTokens() > limit) {
             throw new ValidationException("The maximum tokens you requested (" + sampling.maxTokens()
                     + ") exceeds the model limit of " + limit + ". Try again with a lower maximum tokens value.");
         }
-        GenerationRequest request = new GenerationRequest(prompt(model, messages), sampling);
+        int[] prompt = prompt(model, request.messages(), request.tools());
+        ToolChoice choice = request.toolChoice();
+        int choosingTokens = 0;
+        if (choice instanceof ToolChoice.Any && request.tools().size() > 1) {
+            ConverseResult chosen = waitFor(start(model, new GenerationRequest(prompt,
+                    sampling.withMaxTokensAndNoStop(CHOOSE_TOOL_MAX_TOKENS), ToolCallGrammar.choosingTool(request.tools())),
+                    out -> new ReplyReader.PlainText(out), 0));
+            choice = new ToolChoice.Named(ToolCallGrammar.chosenTool(chosen.text(), request.tools()));
+            choosingTokens = chosen.outputTokens();
+        }
+        JsonConstraint constraint = choice instanceof ToolChoice.Auto ? null : ToolCallGrammar.forChoice(request.tools(), choice);
+        return start(model, new GenerationRequest(prompt, sampling, constraint),
+                out -> ReplyReader.forRequest(request, out), choosingTokens);
+    }
+
+    private static ConverseStream start(RegisteredModel model, GenerationRequest generation,
+                                        Function<ReplyBuilder, ReplyReader> readers, int earlierOutputTokens) {
         try {
-            return ConverseStream.start(listener -> model.model().generate(request, listener),
-                    ConverseService::translate);
+            return ConverseStream.start(listener -> model.model().generate(generation, listener), readers,
+                    ConverseService::translate, earlierOutputTokens);
         } catch (RuntimeException e) {
             throw translate(e);
         }
     }
 
     /** How many tokens the conversation's prompt takes on this model. */
-    public int countTokens(RegisteredModel model, List<ChatMessage> messages) {
-        return prompt(model, messages).length;
+    public int countTokens(RegisteredModel model, List<ChatMessage> messages, List<ToolDefinition> tools) {
+        return prompt(model, messages, tools).length;
     }
 
     /**
      * The prompt tokens: the conversation rendered by the model's chat template. Templates that write the BOS
      * token themselves get no second one from the tokenizer.
      */
-    private static int[] prompt(RegisteredModel model, List<ChatMessage> messages) {
+    private static int[] prompt(RegisteredModel model, List<ChatMessage> messages, List<ToolDefinition> tools) {
         ConversationRules.check(messages);
-        String rendered = model.chatTemplate().render(messages, List.of(), true);
+        String rendered = model.chatTemplate().render(messages, tools, true);
         String bos = model.model().info().bosToken();
         boolean templateWroteBos = bos != null && !bos.isEmpty() && rendered.startsWith(bos);
         return model.model().tokenizer().encode(rendered, !templateWroteBos, true);
@@ -96,11 +126,19 @@ public final class ConverseService {
                         + "conversation that starts with a user message.");
             }
             for (int i = 1; i < turns.size(); i++) {
+                if (sameTurn(turns.get(i - 1), turns.get(i))) {
+                    continue;
+                }
                 if (isAssistant(turns.get(i)) == isAssistant(turns.get(i - 1))) {
                     throw new ValidationException("A conversation must alternate between user and assistant roles. "
                             + "Make sure the conversation alternates between user and assistant roles and try again.");
                 }
             }
+        }
+
+        /** Tool results, and text after them, come from one user turn (Bedrock puts them in one message). */
+        private static boolean sameTurn(ChatMessage previous, ChatMessage next) {
+            return previous.role() == ChatRole.TOOL && next.role() != ChatRole.ASSISTANT;
         }
 
         private static boolean isAssistant(ChatMessage m) {

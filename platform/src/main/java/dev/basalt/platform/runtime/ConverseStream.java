@@ -6,6 +6,7 @@ import dev.basalt.engine.scheduler.GenerationListener;
 import dev.basalt.engine.scheduler.TokenEvent;
 import dev.basalt.platform.errors.BasaltException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
@@ -17,11 +18,24 @@ import java.util.function.Function;
  * scheduler step, so a client that goes away stops the work it started.
  */
 public final class ConverseStream implements AutoCloseable {
-    /** What {@link #next()} returns: text deltas, then exactly one {@link Finished} or {@link Failed}. */
+    /**
+     * What {@link #next()} returns: the reply's blocks one after the other (a text block is its deltas; a tool block
+     * is {@link ToolUseStart} and input deltas), each ended by {@link BlockStop}; then exactly one {@link Finished}
+     * or {@link Failed}.
+     */
     public sealed interface Event {}
 
-    /** Text that became final; never empty. */
+    /** Text that became final, in the open text block (opened by its first delta); never empty. */
     public record TextDelta(String text) implements Event {}
+
+    /** A tool call block opens. */
+    public record ToolUseStart(String toolUseId, String name) implements Event {}
+
+    /** The next piece of the open tool call's input JSON; never empty. */
+    public record ToolInputDelta(String json) implements Event {}
+
+    /** The open block is complete. */
+    public record BlockStop() implements Event {}
 
     /** The end of the reply, with the whole text, usage and latency. */
     public record Finished(ConverseResult result) implements Event {}
@@ -35,28 +49,28 @@ public final class ConverseStream implements AutoCloseable {
     private ConverseStream() {}
 
     /**
-     * Starts a generation with {@code starter}, which receives the listener to pass to the engine.
-     * {@code translate} turns engine failures into platform errors.
+     * Starts a generation with {@code starter}, which receives the listener to pass to the engine. The generated
+     * text goes through the reader {@code readers} makes, which turns it into blocks; {@code translate} turns engine
+     * failures into platform errors. {@code earlierOutputTokens} were generated for this reply before (choosing a
+     * tool) and count in its usage.
      */
     static ConverseStream start(Function<GenerationListener, Generation> starter,
-                                Function<Throwable, BasaltException> translate) {
+                                Function<ReplyBuilder, ReplyReader> readers,
+                                Function<Throwable, BasaltException> translate, int earlierOutputTokens) {
         ConverseStream stream = new ConverseStream();
         long start = System.nanoTime();
+        ReplyReader reader = readers.apply(new ReplyBuilder(stream.events::add));
         stream.generation = starter.apply(new GenerationListener() {
-            private final StringBuilder text = new StringBuilder();
-
             @Override
             public void onToken(TokenEvent event) {
-                if (!event.text().isEmpty()) {
-                    text.append(event.text());
-                    stream.events.add(new TextDelta(event.text()));
-                }
+                reader.accept(event.text());
             }
 
             @Override
             public void onComplete(Completion completion) {
-                stream.events.add(new Finished(new ConverseResult(text.toString(), completion.stopReason(),
-                        completion.promptTokens(), completion.completionTokens(),
+                List<ReplyBlock> blocks = reader.finish(completion.stopReason());
+                stream.events.add(new Finished(new ConverseResult(blocks, completion.stopReason(),
+                        completion.promptTokens(), earlierOutputTokens + completion.completionTokens(),
                         Duration.ofNanos(System.nanoTime() - start).toMillis())));
             }
 
