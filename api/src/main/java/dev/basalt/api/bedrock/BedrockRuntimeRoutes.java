@@ -19,6 +19,8 @@ import dev.basalt.platform.runtime.ReplyBlock;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +31,11 @@ import org.slf4j.LoggerFactory;
 public final class BedrockRuntimeRoutes implements ApiRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(BedrockRuntimeRoutes.class);
     private final ModelRegistry models;
-    private final ConverseService converse = new ConverseService();
+    private final ConverseService converse;
 
-    public BedrockRuntimeRoutes(ModelRegistry models) {
+    public BedrockRuntimeRoutes(ModelRegistry models, ConverseService converse) {
         this.models = models;
+        this.converse = converse;
     }
 
     @Override
@@ -45,7 +48,8 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
     private void converse(Context ctx) {
         JsonNode body = JsonBody.readTree(ctx);
         RegisteredModel model = models.resolve(ctx.pathParam("modelId"));
-        ConverseResult result = converse.converse(model, new ConverseRequestReader(body).request());
+        ConverseRequestReader request = new ConverseRequestReader(body);
+        ConverseResult result = converse.converse(model, request.request());
         ObjectNode out = JsonBody.MAPPER.createObjectNode();
         ObjectNode message = out.putObject("output").putObject("message");
         message.put("role", "assistant");
@@ -58,6 +62,7 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
             }
         }
         out.put("stopReason", StopReasons.wireName(result));
+        putResponseFields(out, result, request.responseFieldPaths());
         putUsageAndMetrics(out, result);
         ctx.json(out);
     }
@@ -71,7 +76,8 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
     private void converseStream(Context ctx) throws IOException {
         JsonNode body = JsonBody.readTree(ctx);
         RegisteredModel model = models.resolve(ctx.pathParam("modelId"));
-        try (ConverseStream stream = converse.stream(model, new ConverseRequestReader(body).request())) {
+        ConverseRequestReader request = new ConverseRequestReader(body);
+        try (ConverseStream stream = converse.stream(model, request.request())) {
             EventStreamResponse response = new EventStreamResponse(ctx);
             response.event("messageStart", JsonBody.MAPPER.createObjectNode().put("role", "assistant"));
             int block = 0;
@@ -91,8 +97,8 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
                     }
                     case ConverseStream.BlockStop() -> response.event("contentBlockStop", blockEvent(block++));
                     case ConverseStream.Finished(ConverseResult result) -> {
-                        response.event("messageStop", JsonBody.MAPPER.createObjectNode()
-                                .put("stopReason", StopReasons.wireName(result)));
+                        ObjectNode stop = JsonBody.MAPPER.createObjectNode().put("stopReason", StopReasons.wireName(result));
+                        response.event("messageStop", putResponseFields(stop, result, request.responseFieldPaths()));
                         response.event("metadata", putUsageAndMetrics(JsonBody.MAPPER.createObjectNode(), result));
                         return;
                     }
@@ -110,6 +116,35 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * additionalModelResponseFields: the requested JSON pointers, resolved against the engine's native view of the
+     * reply, {@code {"stop_reason": "end_of_generation"|"max_tokens"|..., "usage": {"prompt_tokens",
+     * "completion_tokens"}}}; pointers that resolve to nothing are left out.
+     */
+    private static ObjectNode putResponseFields(ObjectNode out, ConverseResult result, List<String> paths) {
+        if (paths.isEmpty()) {
+            return out;
+        }
+        ObjectNode nativeReply = JsonBody.MAPPER.createObjectNode()
+                .put("stop_reason", result.stopReason().name().toLowerCase(Locale.ROOT));
+        nativeReply.putObject("usage").put("prompt_tokens", result.inputTokens())
+                .put("completion_tokens", result.outputTokens());
+        ObjectNode fields = out.putObject("additionalModelResponseFields");
+        for (String path : paths) {
+            JsonNode value = nativeReply.at(path);
+            if (!value.isMissingNode()) {
+                // Keep the field's place in the native structure: /usage/prompt_tokens → {"usage": {"prompt_tokens"}}.
+                ObjectNode parent = fields;
+                String[] steps = path.substring(1).split("/");
+                for (int i = 0; i < steps.length - 1; i++) {
+                    parent = parent.has(steps[i]) ? (ObjectNode) parent.get(steps[i]) : parent.putObject(steps[i]);
+                }
+                parent.set(steps[steps.length - 1], value);
+            }
+        }
+        return out;
     }
 
     private static ObjectNode blockEvent(int index) {

@@ -6,6 +6,7 @@ import dev.basalt.platform.chat.ChatMessage;
 import dev.basalt.platform.chat.ChatRole;
 import dev.basalt.platform.chat.ToolCall;
 import dev.basalt.platform.chat.ToolDefinition;
+import dev.basalt.platform.errors.NotFoundException;
 import dev.basalt.platform.errors.ValidationException;
 import dev.basalt.platform.runtime.ConverseRequest;
 import dev.basalt.platform.runtime.ToolChoice;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +25,10 @@ import java.util.regex.Pattern;
 final class ConverseRequestReader {
     /** Bedrock's rule for tool names. */
     private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+    private static final Set<String> FIELDS = Set.of("messages", "system", "inferenceConfig", "toolConfig",
+            "additionalModelRequestFields", "additionalModelResponseFieldPaths", "requestMetadata", "performanceConfig",
+            "promptVariables", "guardrailConfig");
+    private static final int MAX_RESPONSE_FIELD_PATHS = 10;
     private final JsonNode body;
 
     ConverseRequestReader(JsonNode body) {
@@ -30,6 +36,7 @@ final class ConverseRequestReader {
     }
 
     ConverseRequest request() {
+        checkTopLevelFields();
         List<ToolDefinition> tools = tools();
         List<ChatMessage> messages = messages();
         boolean usesTools = messages.stream().anyMatch(m -> m.role() == ChatRole.TOOL || !m.toolCalls().isEmpty());
@@ -40,8 +47,68 @@ final class ConverseRequestReader {
         return new ConverseRequest(messages, sampling(), tools, toolChoice());
     }
 
+    /**
+     * The JSON pointers of additionalModelResponseFieldPaths: which fields of the model's native response to copy
+     * into the Converse response's additionalModelResponseFields.
+     */
+    List<String> responseFieldPaths() {
+        JsonNode paths = body.path("additionalModelResponseFieldPaths");
+        if (paths.isMissingNode()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode path : array(paths, "additionalModelResponseFieldPaths")) {
+            if (!path.isTextual() || !path.asText().startsWith("/") || path.asText().length() > 256) {
+                throw new ValidationException("additionalModelResponseFieldPaths must hold JSON pointers such as "
+                        + "/stop_reason (1 to 256 characters, starting with /), got " + path);
+            }
+            out.add(path.asText());
+        }
+        if (out.size() > MAX_RESPONSE_FIELD_PATHS) {
+            throw new ValidationException("additionalModelResponseFieldPaths holds at most " + MAX_RESPONSE_FIELD_PATHS
+                    + " paths, got " + out.size());
+        }
+        return out;
+    }
+
+    /** Fields that are accepted but change nothing here, checked for shape so mistakes still surface. */
+    private void checkTopLevelFields() {
+        for (String field : fieldNames(body)) {
+            if (!FIELDS.contains(field)) {
+                throw new ValidationException("Malformed input request: extraneous key [" + field
+                        + "] is not permitted");
+            }
+        }
+        if (body.has("promptVariables")) {
+            throw new ValidationException("promptVariables can only be used when the model is a prompt from Prompt "
+                    + "management.");
+        }
+        if (body.has("guardrailConfig")) {
+            throw new NotFoundException("The guardrail " + body.path("guardrailConfig").path("guardrailIdentifier")
+                    + " does not exist: no guardrails are configured on this server.");
+        }
+        JsonNode latency = body.path("performanceConfig").path("latency");
+        if (!latency.isMissingNode() && !latency.asText().equals("standard") && !latency.asText().equals("optimized")) {
+            throw new ValidationException("performanceConfig.latency must be standard or optimized, got " + latency);
+        }
+        JsonNode metadata = body.path("requestMetadata");
+        if (!metadata.isMissingNode()) {
+            if (!metadata.isObject() || metadata.size() > 16) {
+                throw new ValidationException("requestMetadata must be a map of at most 16 string entries.");
+            }
+            metadata.properties().forEach(e -> {
+                if (!e.getValue().isTextual() || e.getKey().isEmpty() || e.getKey().length() > 256
+                        || e.getValue().asText().length() > 256) {
+                    throw new ValidationException("requestMetadata." + e.getKey() + " must be a string of at most 256 "
+                            + "characters under a key of 1 to 256 characters.");
+                }
+            });
+        }
+        responseFieldPaths();
+    }
+
     /** System prompts first, then the turns: text, tool calls (assistant) and tool results (user). */
-    List<ChatMessage> messages() {
+    private List<ChatMessage> messages() {
         List<ChatMessage> messages = new ArrayList<>();
         JsonNode system = body.path("system");
         if (!system.isMissingNode()) {

@@ -124,6 +124,33 @@ class BedrockRuntimeIT {
     }
 
     @Test
+    void optionalFieldsAreAcceptedAndResponseFieldPathsAnswered() {
+        ConverseResponse response = runtime.converse(r -> r.modelId(MODEL)
+                .messages(m -> m.role("user").content(c -> c.text("Hi"))).inferenceConfig(c -> c.maxTokens(3))
+                .requestMetadata(Map.of("team", "search"))
+                .performanceConfig(p -> p.latency("optimized"))
+                .additionalModelResponseFieldPaths("/stop_reason", "/usage/completion_tokens", "/nothing"));
+        Map<String, Document> fields = response.additionalModelResponseFields().asMap();
+        assertThat(fields.keySet()).containsExactlyInAnyOrder("stop_reason", "usage");
+        assertThat(fields.get("usage").asMap().get("completion_tokens").asNumber().intValue())
+                .isEqualTo(response.usage().outputTokens());
+
+        assertThatThrownBy(() -> runtime.converse(r -> r.modelId(MODEL)
+                .messages(m -> m.role("user").content(c -> c.text("Hi")))
+                .additionalModelResponseFieldPaths("stop_reason")))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("JSON pointers");
+        assertThatThrownBy(() -> runtime.converse(r -> r.modelId(MODEL)
+                .messages(m -> m.role("user").content(c -> c.text("Hi")))
+                .guardrailConfig(g -> g.guardrailIdentifier("gr-1").guardrailVersion("1"))))
+                .isInstanceOf(ResourceNotFoundException.class).hasMessageContaining("gr-1");
+        assertThatThrownBy(() -> runtime.converse(r -> r.modelId(MODEL)
+                .messages(m -> m.role("user").content(c -> c.text("Hi")))
+                .promptVariables(Map.of("x", software.amazon.awssdk.services.bedrockruntime.model.PromptVariableValues
+                        .fromText("y")))))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("promptVariables");
+    }
+
+    @Test
     void catalogListsAndDescribesTheModel() {
         try (BedrockClient bedrock = Clients.aws(BedrockClient.builder(), server)) {
             List<FoundationModelSummary> models = bedrock.listFoundationModels(r -> { }).modelSummaries();

@@ -10,6 +10,7 @@ import dev.basalt.platform.chat.ChatRole;
 import dev.basalt.platform.chat.ToolDefinition;
 import dev.basalt.platform.errors.BasaltException;
 import dev.basalt.platform.errors.InternalException;
+import dev.basalt.platform.errors.ServiceUnavailableException;
 import dev.basalt.platform.errors.ThrottledException;
 import dev.basalt.platform.errors.ValidationException;
 import java.time.Duration;
@@ -25,6 +26,13 @@ public final class ConverseService {
      * hold several object alternatives at once. A name is at most 64 characters, which this budget covers.
      */
     private static final int CHOOSE_TOOL_MAX_TOKENS = 96;
+
+    private final Duration requestTimeout;
+
+    /** Every invocation must end within {@code requestTimeout} (see {@code inference.requestTimeout}). */
+    public ConverseService(Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
 
     /** Runs the conversation to completion; the caller's thread waits (the engine runs on its own threads). */
     public ConverseResult converse(RegisteredModel model, ConverseRequest request) {
@@ -75,11 +83,11 @@ public final class ConverseService {
                 out -> ReplyReader.forRequest(request, out), choosingTokens);
     }
 
-    private static ConverseStream start(RegisteredModel model, GenerationRequest generation,
-                                        Function<ReplyBuilder, ReplyReader> readers, int earlierOutputTokens) {
+    private ConverseStream start(RegisteredModel model, GenerationRequest generation,
+                                 Function<ReplyBuilder, ReplyReader> readers, int earlierOutputTokens) {
         try {
             return ConverseStream.start(listener -> model.model().generate(generation, listener), readers,
-                    ConverseService::translate, earlierOutputTokens);
+                    ConverseService::translate, earlierOutputTokens, requestTimeout);
         } catch (RuntimeException e) {
             throw translate(e);
         }
@@ -108,6 +116,9 @@ public final class ConverseService {
             case EngineBusyException e -> new ThrottledException("Too many requests, please wait before trying again. ("
                     + e.getMessage() + ")", BUSY_RETRY_AFTER);
             case IllegalArgumentException e -> new ValidationException(e.getMessage());
+            // The engine refuses work while the model is being unloaded; the caller may retry elsewhere or later.
+            case IllegalStateException e -> new ServiceUnavailableException("The model is not available right now ("
+                    + e.getMessage() + "). Try again later.");
             default -> new InternalException(error);
         };
     }

@@ -4,11 +4,14 @@ import dev.basalt.engine.scheduler.Completion;
 import dev.basalt.engine.scheduler.Generation;
 import dev.basalt.engine.scheduler.GenerationListener;
 import dev.basalt.engine.scheduler.TokenEvent;
+import dev.basalt.platform.config.Durations;
 import dev.basalt.platform.errors.BasaltException;
+import dev.basalt.platform.errors.OperationTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -44,20 +47,26 @@ public final class ConverseStream implements AutoCloseable {
     public record Failed(BasaltException error) implements Event {}
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final Duration timeout;
+    private final long deadline;
     private volatile Generation generation;
 
-    private ConverseStream() {}
+    private ConverseStream(Duration timeout) {
+        this.timeout = timeout;
+        this.deadline = System.nanoTime() + timeout.toNanos();
+    }
 
     /**
      * Starts a generation with {@code starter}, which receives the listener to pass to the engine. The generated
      * text goes through the reader {@code readers} makes, which turns it into blocks; {@code translate} turns engine
      * failures into platform errors. {@code earlierOutputTokens} were generated for this reply before (choosing a
-     * tool) and count in its usage.
+     * tool) and count in its usage. The whole generation must end within {@code timeout}.
      */
     static ConverseStream start(Function<GenerationListener, Generation> starter,
                                 Function<ReplyBuilder, ReplyReader> readers,
-                                Function<Throwable, BasaltException> translate, int earlierOutputTokens) {
-        ConverseStream stream = new ConverseStream();
+                                Function<Throwable, BasaltException> translate, int earlierOutputTokens,
+                                Duration timeout) {
+        ConverseStream stream = new ConverseStream(timeout);
         long start = System.nanoTime();
         ReplyReader reader = readers.apply(new ReplyBuilder(stream.events::add));
         stream.generation = starter.apply(new GenerationListener() {
@@ -82,9 +91,18 @@ public final class ConverseStream implements AutoCloseable {
         return stream;
     }
 
-    /** The next event, waiting for the engine to produce it. */
+    /**
+     * The next event, waiting for the engine to produce it. Past the deadline the generation is cancelled and the
+     * stream fails with an {@link OperationTimeoutException}.
+     */
     public Event next() throws InterruptedException {
-        return events.take();
+        Event event = events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (event == null) {
+            close();
+            return new Failed(new OperationTimeoutException("The model did not finish within the request timeout of "
+                    + Durations.format(timeout) + ". Try again with fewer tokens, or later."));
+        }
+        return event;
     }
 
     /** Cancels the generation if it is still running; harmless after the end. */
