@@ -3,14 +3,7 @@ package dev.basalt.api.bedrock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.basalt.api.BasaltApplication;
-import dev.basalt.api.EmbeddedTestServerLauncher;
-import dev.basalt.engine.gguf.GgmlType;
-import dev.basalt.engine.model.Architecture;
-import dev.basalt.engine.model.SyntheticModel;
 import dev.basalt.testkit.clients.Clients;
-import dev.basalt.testkit.server.TestServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,25 +22,21 @@ import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
 
 /** Converse, CountTokens and the model catalog through the real AWS SDK, on a synthetic tiny llama model. */
 class BedrockRuntimeIT {
-    private static final String MODEL = "basalt.tiny";
+    private static final String MODEL = TinyModelServer.MODEL;
     @TempDir
     static Path dir;
-    private static TestServer server;
+    private static TinyModelServer tiny;
     private static BedrockRuntimeClient runtime;
 
     @BeforeAll
     static void start() throws Exception {
-        Path model = dir.resolve("tiny.gguf");
-        SyntheticModel.write(Architecture.LLAMA, SyntheticModel.Shape.TINY, GgmlType.Q8_0, 7, model);
-        server = EmbeddedTestServerLauncher.start(Files.createDirectories(dir.resolve("data")), Map.of(),
-                List.of(new BasaltApplication.ModelSpec(MODEL, model)));
-        runtime = Clients.aws(BedrockRuntimeClient.builder(), server);
+        tiny = TinyModelServer.start(dir, 7);
+        runtime = tiny.runtime();
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        runtime.close();
-        server.close();
+    static void stop() {
+        tiny.close();
     }
 
     private static ConverseResponse ask(String text, int maxTokens) {
@@ -152,7 +141,7 @@ class BedrockRuntimeIT {
 
     @Test
     void catalogListsAndDescribesTheModel() {
-        try (BedrockClient bedrock = Clients.aws(BedrockClient.builder(), server)) {
+        try (BedrockClient bedrock = Clients.aws(BedrockClient.builder(), tiny.server())) {
             List<FoundationModelSummary> models = bedrock.listFoundationModels(r -> { }).modelSummaries();
             assertThat(models).extracting(FoundationModelSummary::modelId).containsExactly(MODEL);
             assertThat(models.getFirst().modelArn()).isEqualTo("arn:aws:bedrock:us-east-1::foundation-model/" + MODEL);

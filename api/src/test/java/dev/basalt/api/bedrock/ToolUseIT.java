@@ -3,14 +3,6 @@ package dev.basalt.api.bedrock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.basalt.api.BasaltApplication;
-import dev.basalt.api.EmbeddedTestServerLauncher;
-import dev.basalt.engine.gguf.GgmlType;
-import dev.basalt.engine.model.Architecture;
-import dev.basalt.engine.model.SyntheticModel;
-import dev.basalt.testkit.clients.Clients;
-import dev.basalt.testkit.server.TestServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -47,10 +39,10 @@ import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
  * input deltas; results continue the conversation; malformed tool requests are validation errors.
  */
 class ToolUseIT {
-    private static final String MODEL = "basalt.tiny";
+    private static final String MODEL = TinyModelServer.MODEL;
     @TempDir
     static Path dir;
-    private static TestServer server;
+    private static TinyModelServer tiny;
     private static BedrockRuntimeClient runtime;
     private static BedrockRuntimeAsyncClient async;
 
@@ -69,19 +61,14 @@ class ToolUseIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path model = dir.resolve("tiny.gguf");
-        SyntheticModel.write(Architecture.LLAMA, SyntheticModel.Shape.TINY, GgmlType.Q8_0, 3, model);
-        server = EmbeddedTestServerLauncher.start(Files.createDirectories(dir.resolve("data")), Map.of(),
-                List.of(new BasaltApplication.ModelSpec(MODEL, model)));
-        runtime = Clients.aws(BedrockRuntimeClient.builder(), server);
-        async = Clients.aws(BedrockRuntimeAsyncClient.builder(), server);
+        tiny = TinyModelServer.start(dir, 3);
+        runtime = tiny.runtime();
+        async = tiny.async();
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        runtime.close();
-        async.close();
-        server.close();
+    static void stop() {
+        tiny.close();
     }
 
     private static final Message QUESTION = Message.builder().role("user")
