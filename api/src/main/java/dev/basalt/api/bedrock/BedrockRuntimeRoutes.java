@@ -160,6 +160,10 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
         usage.put("inputTokens", result.inputTokens());
         usage.put("outputTokens", result.outputTokens());
         usage.put("totalTokens", result.inputTokens() + result.outputTokens());
+        if (result.cachedInputTokens() > 0) {
+            // The engine reuses a cached prompt prefix by itself; cachePoint blocks need not ask for it.
+            usage.put("cacheReadInputTokens", result.cachedInputTokens());
+        }
         out.putObject("metrics").put("latencyMs", result.latencyMillis());
         return out;
     }

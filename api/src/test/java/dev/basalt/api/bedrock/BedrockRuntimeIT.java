@@ -62,6 +62,19 @@ class BedrockRuntimeIT {
     }
 
     @Test
+    void aRepeatedPromptPrefixIsReadFromTheCache() {
+        String longSystem = "You are a storyteller who writes about dragons, castles and brave knights. ".repeat(8);
+        var first = runtime.converse(r -> r.modelId(MODEL).system(s -> s.text(longSystem))
+                .messages(m -> m.role("user").content(c -> c.text("Tell me one.")))
+                .inferenceConfig(c -> c.maxTokens(2)));
+        var second = runtime.converse(r -> r.modelId(MODEL).system(s -> s.text(longSystem), s -> s.cachePoint(p -> p.type("default")))
+                .messages(m -> m.role("user").content(c -> c.text("Tell me another.")))
+                .inferenceConfig(c -> c.maxTokens(2)));
+        assertThat(first.usage().inputTokens()).isGreaterThan(100);
+        assertThat(second.usage().cacheReadInputTokens()).isGreaterThan(64).isLessThan(second.usage().inputTokens());
+    }
+
+    @Test
     void seedMakesSampledAnswersRepeatable() {
         var first = runtime.converse(r -> r.modelId(MODEL).messages(m -> m.role("user").content(c -> c.text("Hi")))
                 .inferenceConfig(c -> c.maxTokens(10).temperature(1f))

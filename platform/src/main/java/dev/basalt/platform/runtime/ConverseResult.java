@@ -3,9 +3,13 @@ package dev.basalt.platform.runtime;
 import dev.basalt.engine.scheduler.StopReason;
 import java.util.List;
 
-/** The assistant's reply in blocks, why it ended, and what it cost in tokens and time. */
-public record ConverseResult(List<ReplyBlock> content, StopReason stopReason, int inputTokens, int outputTokens,
-                             long latencyMillis) {
+/**
+ * The assistant's reply in blocks, why it ended, and what it cost in tokens and time.
+ *
+ * @param cachedInputTokens of the input tokens, those whose keys and values came from the prefix cache
+ */
+public record ConverseResult(List<ReplyBlock> content, StopReason stopReason, int inputTokens, int cachedInputTokens,
+                             int outputTokens, long latencyMillis) {
     public ConverseResult {
         content = List.copyOf(content);
     }

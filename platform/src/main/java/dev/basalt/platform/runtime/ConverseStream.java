@@ -79,7 +79,7 @@ public final class ConverseStream implements AutoCloseable {
             public void onComplete(Completion completion) {
                 List<ReplyBlock> blocks = reader.finish(completion.stopReason());
                 stream.events.add(new Finished(new ConverseResult(blocks, completion.stopReason(),
-                        completion.promptTokens(), earlierOutputTokens + completion.completionTokens(),
+                        completion.promptTokens(), completion.cachedPromptTokens(), earlierOutputTokens + completion.completionTokens(),
                         Duration.ofNanos(System.nanoTime() - start).toMillis())));
             }
 
