@@ -3,6 +3,7 @@ package dev.basalt.api;
 import dev.basalt.api.auth.RootAuthenticator;
 import dev.basalt.api.bedrock.BedrockCatalogRoutes;
 import dev.basalt.api.bedrock.BedrockRuntimeRoutes;
+import dev.basalt.api.openai.OpenAiRoutes;
 import dev.basalt.api.server.BasaltServer;
 import dev.basalt.engine.LanguageModel;
 import dev.basalt.platform.catalog.ModelRegistry;
@@ -72,10 +73,11 @@ public final class BasaltApplication implements AutoCloseable {
             new JvmThreadMetrics().bindTo(metrics);
             new ProcessorMetrics().bindTo(metrics);
             gcMetrics.bindTo(metrics);
+            ConverseService converse = new ConverseService(config.inference().requestTimeout());
             BasaltServer server = BasaltServer.start(config.server(), metrics, database::isHealthy,
                     new RootAuthenticator(credentials, Clock.systemUTC()),
-                    List.of(new BedrockRuntimeRoutes(models, new ConverseService(config.inference().requestTimeout())),
-                            new BedrockCatalogRoutes(models)));
+                    List.of(new BedrockRuntimeRoutes(models, converse), new BedrockCatalogRoutes(models),
+                            new OpenAiRoutes(models, converse)));
             return new BasaltApplication(lock, database, gcMetrics, models, server, server.uri(config.server().host()));
         } catch (RuntimeException | Error | IOException e) {
             models.close();

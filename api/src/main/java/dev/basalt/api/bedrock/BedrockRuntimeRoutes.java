@@ -96,6 +96,7 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
                         response.event("contentBlockDelta", delta);
                     }
                     case ConverseStream.BlockStop() -> response.event("contentBlockStop", blockEvent(block++));
+                    case ConverseStream.TokenLogprob ignored -> { } // Converse has no log-probabilities
                     case ConverseStream.Finished(ConverseResult result) -> {
                         ObjectNode stop = JsonBody.MAPPER.createObjectNode().put("stopReason", StopReasons.wireName(result));
                         response.event("messageStop", putResponseFields(stop, result, request.responseFieldPaths()));

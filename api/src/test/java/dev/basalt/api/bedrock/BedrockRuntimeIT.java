@@ -3,6 +3,7 @@ package dev.basalt.api.bedrock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.basalt.api.TinyModelServer;
 import dev.basalt.testkit.clients.Clients;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.basalt.api.bedrock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.basalt.api.TinyModelServer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionException;

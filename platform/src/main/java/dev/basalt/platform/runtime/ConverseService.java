@@ -1,9 +1,11 @@
 package dev.basalt.platform.runtime;
 
 import dev.basalt.engine.grammar.JsonConstraint;
+import dev.basalt.engine.grammar.JsonSchemaGrammar;
 import dev.basalt.engine.sampling.SamplingParams;
 import dev.basalt.engine.scheduler.EngineBusyException;
 import dev.basalt.engine.scheduler.GenerationRequest;
+import dev.basalt.engine.tokenizer.Tokenizer;
 import dev.basalt.platform.catalog.RegisteredModel;
 import dev.basalt.platform.chat.ChatMessage;
 import dev.basalt.platform.chat.ChatRole;
@@ -78,7 +80,9 @@ public final class ConverseService {
             choice = new ToolChoice.Named(ToolCallGrammar.chosenTool(chosen.text(), request.tools()));
             choosingTokens = chosen.outputTokens();
         }
-        JsonConstraint constraint = choice instanceof ToolChoice.Auto ? null : ToolCallGrammar.forChoice(request.tools(), choice);
+        JsonConstraint constraint = choice instanceof ToolChoice.Auto
+                ? responseConstraint(request.responseFormat())
+                : ToolCallGrammar.forChoice(request.tools(), choice);
         return start(model, new GenerationRequest(prompt, sampling, constraint),
                 out -> ReplyReader.forRequest(request, out), choosingTokens);
     }
@@ -86,11 +90,27 @@ public final class ConverseService {
     private ConverseStream start(RegisteredModel model, GenerationRequest generation,
                                  Function<ReplyBuilder, ReplyReader> readers, int earlierOutputTokens) {
         try {
+            Tokenizer tokenizer = model.model().tokenizer();
             return ConverseStream.start(listener -> model.model().generate(generation, listener), readers,
-                    ConverseService::translate, earlierOutputTokens, requestTimeout);
+                    ConverseService::translate, earlierOutputTokens, requestTimeout,
+                    token -> token >= 0 && !tokenizer.isEndOfGeneration(token));
         } catch (RuntimeException e) {
             throw translate(e);
         }
+    }
+
+    private static JsonConstraint responseConstraint(ResponseFormat format) {
+        return switch (format) {
+            case ResponseFormat.Text t -> null;
+            case ResponseFormat.JsonObject o -> JsonSchemaGrammar.anyObject();
+            case ResponseFormat.JsonSchema(String schema) -> {
+                try {
+                    yield JsonSchemaGrammar.compile(schema);
+                } catch (IllegalArgumentException e) {
+                    throw new ValidationException("The response schema cannot be used: " + e.getMessage());
+                }
+            }
+        };
     }
 
     /** How many tokens the conversation's prompt takes on this model. */

@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.IntPredicate;
 
 /**
  * A reply being generated, read as a sequence of events by the thread that serves the client. The engine's
@@ -40,6 +41,12 @@ public final class ConverseStream implements AutoCloseable {
     /** The open block is complete. */
     public record BlockStop() implements Event {}
 
+    /**
+     * A generated token's log-probability and the most likely alternatives, when the sampling asked for them; it
+     * comes before the text the token completes (which may come later, or be held back for a stop sequence).
+     */
+    public record TokenLogprob(int token, float logprob, List<TokenEvent.Alternative> alternatives) implements Event {}
+
     /** The end of the reply, with the whole text, usage and latency. */
     public record Finished(ConverseResult result) implements Event {}
 
@@ -60,18 +67,22 @@ public final class ConverseStream implements AutoCloseable {
      * Starts a generation with {@code starter}, which receives the listener to pass to the engine. The generated
      * text goes through the reader {@code readers} makes, which turns it into blocks; {@code translate} turns engine
      * failures into platform errors. {@code earlierOutputTokens} were generated for this reply before (choosing a
-     * tool) and count in its usage. The whole generation must end within {@code timeout}.
+     * tool) and count in its usage. The whole generation must end within {@code timeout}. Log-probabilities are
+     * passed on for the tokens {@code isContent} accepts (not the end-of-generation token).
      */
     static ConverseStream start(Function<GenerationListener, Generation> starter,
                                 Function<ReplyBuilder, ReplyReader> readers,
                                 Function<Throwable, BasaltException> translate, int earlierOutputTokens,
-                                Duration timeout) {
+                                Duration timeout, IntPredicate isContent) {
         ConverseStream stream = new ConverseStream(timeout);
         long start = System.nanoTime();
         ReplyReader reader = readers.apply(new ReplyBuilder(stream.events::add));
         stream.generation = starter.apply(new GenerationListener() {
             @Override
             public void onToken(TokenEvent event) {
+                if (!Float.isNaN(event.logprob()) && isContent.test(event.token())) {
+                    stream.events.add(new TokenLogprob(event.token(), event.logprob(), event.alternatives()));
+                }
                 reader.accept(event.text());
             }
 

@@ -24,7 +24,7 @@ class ConverseStreamTest {
         return ConverseStream.start(l -> {
             listener.set(l);
             return cancels::incrementAndGet;
-        }, ReplyReader.PlainText::new, e -> new ValidationException(e.getMessage()), 2, timeout);
+        }, ReplyReader.PlainText::new, e -> new ValidationException(e.getMessage()), 2, timeout, token -> true);
     }
 
     @Test

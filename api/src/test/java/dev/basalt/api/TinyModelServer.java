@@ -1,7 +1,5 @@
-package dev.basalt.api.bedrock;
+package dev.basalt.api;
 
-import dev.basalt.api.BasaltApplication;
-import dev.basalt.api.EmbeddedTestServerLauncher;
 import dev.basalt.engine.gguf.GgmlType;
 import dev.basalt.engine.model.Architecture;
 import dev.basalt.engine.model.SyntheticModel;
@@ -18,12 +16,12 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
  * What the Bedrock ITs share: Basalt on a synthetic tiny Llama model (random weights, ChatML template) registered as
  * {@value #MODEL}, with the AWS SDK's sync client and its async client (HTTP/2, as Bedrock streams are used).
  */
-record TinyModelServer(TestServer server, BedrockRuntimeClient runtime, BedrockRuntimeAsyncClient async)
+public record TinyModelServer(TestServer server, BedrockRuntimeClient runtime, BedrockRuntimeAsyncClient async)
         implements AutoCloseable {
-    static final String MODEL = "basalt.tiny";
+    public static final String MODEL = "basalt.tiny";
 
     /** {@code seed} picks the random weights, so each test class can see different text. */
-    static TinyModelServer start(Path dir, long seed) throws Exception {
+    public static TinyModelServer start(Path dir, long seed) throws Exception {
         Path model = dir.resolve("tiny.gguf");
         SyntheticModel.write(Architecture.LLAMA, SyntheticModel.Shape.TINY, GgmlType.Q8_0, seed, model);
         TestServer server = EmbeddedTestServerLauncher.start(Files.createDirectories(dir.resolve("data")), Map.of(),

@@ -1,0 +1,50 @@
+package dev.basalt.api.openai;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.basalt.api.server.ApiRoutes;
+import dev.basalt.api.server.JsonBody;
+import dev.basalt.platform.catalog.ModelRegistry;
+import dev.basalt.platform.catalog.RegisteredModel;
+import dev.basalt.platform.runtime.ConverseService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+
+/** The OpenAI-compatible API under {@code /v1}: chat completions and the model list. */
+public final class OpenAiRoutes implements ApiRoutes {
+    private final ModelRegistry models;
+    private final ChatCompletions chat;
+
+    public OpenAiRoutes(ModelRegistry models, ConverseService converse) {
+        this.models = models;
+        this.chat = new ChatCompletions(models, converse);
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post("/v1/chat/completions", chat::handle);
+        routes.get("/v1/models", this::listModels);
+        routes.get("/v1/models/<model>", ctx -> ctx.json(model(models.resolve(ctx.pathParam("model")))));
+    }
+
+    private void listModels(Context ctx) {
+        ObjectNode out = JsonBody.MAPPER.createObjectNode().put("object", "list");
+        ArrayNode data = out.putArray("data");
+        models.list().forEach(m -> data.add(model(m)));
+        ctx.json(out);
+    }
+
+    /** {@code created} is when the model file was written: the closest thing to a release date a file has. */
+    private static ObjectNode model(RegisteredModel model) {
+        try {
+            return JsonBody.MAPPER.createObjectNode().put("id", model.id()).put("object", "model")
+                    .put("created", Files.getLastModifiedTime(model.file()).toInstant().getEpochSecond())
+                    .put("owned_by", model.providerName());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.basalt.api.openai;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.basalt.api.server.JsonBody;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A 200 response of server-sent events as OpenAI streams them: {@code data: <json>} per chunk, flushed at once, and
+ * {@code data: [DONE]} at the end. Written to the servlet stream (Javalin's may buffer for compression); an
+ * {@link IOException} from a send means the client has gone away.
+ */
+final class SseResponse {
+    private final OutputStream out;
+
+    SseResponse(Context ctx) throws IOException {
+        ctx.status(200);
+        ctx.res().setContentType("text/event-stream; charset=utf-8");
+        ctx.res().setHeader("Cache-Control", "no-cache");
+        this.out = ctx.res().getOutputStream();
+    }
+
+    void data(Object json) throws IOException {
+        try {
+            send("data: " + JsonBody.MAPPER.writeValueAsString(json) + "\n\n");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a response chunk always serialises", e);
+        }
+    }
+
+    void done() throws IOException {
+        send("data: [DONE]\n\n");
+    }
+
+    private void send(String event) throws IOException {
+        out.write(event.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}
