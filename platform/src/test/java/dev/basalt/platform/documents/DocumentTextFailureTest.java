@@ -25,11 +25,15 @@ import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
 import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.apache.poi.hssf.record.crypto.Biff8EncryptionKey;
+import org.apache.poi.hssf.usermodel.HSSFWorkbook;
 import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.apache.poi.poifs.crypt.EncryptionInfo;
 import org.apache.poi.poifs.crypt.EncryptionMode;
 import org.apache.poi.poifs.crypt.Encryptor;
 import org.apache.poi.poifs.filesystem.POIFSFileSystem;
+import org.apache.poi.ss.usermodel.Workbook;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.mime.MediaType;
@@ -60,6 +64,10 @@ class DocumentTextFailureTest {
                 .isEqualTo("Basalt reads PDF");
         assertThat(DOCUMENTS.extract(docx("Basalt reads Word"), DocumentFormat.DOCX, LIMITS).text())
                 .isEqualTo("Basalt reads Word");
+        assertThat(DOCUMENTS.extract(workbook(new HSSFWorkbook(), "Basalt reads Excel 97"), DocumentFormat.XLS, LIMITS)
+                .text()).contains("Basalt reads Excel 97");
+        assertThat(DOCUMENTS.extract(workbook(new XSSFWorkbook(), "Basalt reads Excel"), DocumentFormat.XLSX, LIMITS)
+                .text()).contains("Basalt reads Excel");
     }
 
     @Test
@@ -84,6 +92,20 @@ class DocumentTextFailureTest {
                 "the docx document is encrypted or password-protected; send it without a password");
         assertFails(encrypted, null, LIMITS, Kind.ENCRYPTED,
                 "the document is encrypted or password-protected; send it without a password");
+    }
+
+    @Test
+    void passwordProtectedXlsIsEncrypted() throws IOException {
+        byte[] encrypted;
+        Biff8EncryptionKey.setCurrentUserPassword("open sesame");
+        try {
+            encrypted = workbook(new HSSFWorkbook(), "secret text");
+        } finally {
+            Biff8EncryptionKey.setCurrentUserPassword(null);
+        }
+
+        assertFails(encrypted, DocumentFormat.XLS, LIMITS, Kind.ENCRYPTED,
+                "the xls document is encrypted or password-protected; send it without a password");
     }
 
     @Test
@@ -220,6 +242,15 @@ class DocumentTextFailureTest {
             document.createParagraph().createRun().setText(text);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             document.write(out);
+            return out.toByteArray();
+        }
+    }
+
+    private static byte[] workbook(Workbook workbook, String text) throws IOException {
+        try (workbook) {
+            workbook.createSheet("Sheet1").createRow(0).createCell(0).setCellValue(text);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            workbook.write(out);
             return out.toByteArray();
         }
     }
