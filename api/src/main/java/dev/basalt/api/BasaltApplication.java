@@ -8,6 +8,7 @@ import dev.basalt.api.server.BasaltServer;
 import dev.basalt.engine.LanguageModel;
 import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.config.BasaltConfig;
+import dev.basalt.platform.documents.DocumentText;
 import dev.basalt.platform.runtime.ConverseService;
 import dev.basalt.platform.security.RootCredentials;
 import dev.basalt.platform.storage.DataDirectoryLock;
@@ -33,18 +34,23 @@ public final class BasaltApplication implements AutoCloseable {
     private final Database database;
     private final JvmGcMetrics gcMetrics;
     private final ModelRegistry models;
+    private final DocumentText documents;
     private final BasaltServer server;
     private final URI uri;
 
     private BasaltApplication(DataDirectoryLock lock, Database database, JvmGcMetrics gcMetrics, ModelRegistry models,
-                              BasaltServer server, URI uri) {
+                              DocumentText documents, BasaltServer server, URI uri) {
         this.lock = lock;
         this.database = database;
         this.gcMetrics = gcMetrics;
         this.models = models;
+        this.documents = documents;
         this.server = server;
         this.uri = uri;
     }
+
+    /** Documents parsed at once (Converse document blocks); more wait, so parsing cannot take every core. */
+    private static final int DOCUMENT_PARSERS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
     /** A model to serve ({@code basalt serve --model ID=PATH}), with the engine options to load it with. */
     public record ModelSpec(String id, Path file, LanguageModel.Options options) {
@@ -63,6 +69,7 @@ public final class BasaltApplication implements AutoCloseable {
         Database database = null;
         JvmGcMetrics gcMetrics = new JvmGcMetrics();
         ModelRegistry models = new ModelRegistry();
+        DocumentText documents = new DocumentText(DOCUMENT_PARSERS);
         try {
             for (ModelSpec spec : modelSpecs) {
                 models.register(spec.id(), spec.file(), spec.options());
@@ -76,10 +83,12 @@ public final class BasaltApplication implements AutoCloseable {
             ConverseService converse = new ConverseService(config.inference().requestTimeout());
             BasaltServer server = BasaltServer.start(config.server(), metrics, database::isHealthy,
                     new RootAuthenticator(credentials, Clock.systemUTC()),
-                    List.of(new BedrockRuntimeRoutes(models, converse), new BedrockCatalogRoutes(models),
+                    List.of(new BedrockRuntimeRoutes(models, converse, documents), new BedrockCatalogRoutes(models),
                             new OpenAiRoutes(models, converse)));
-            return new BasaltApplication(lock, database, gcMetrics, models, server, server.uri(config.server().host()));
+            return new BasaltApplication(lock, database, gcMetrics, models, documents, server,
+                    server.uri(config.server().host()));
         } catch (RuntimeException | Error | IOException e) {
+            documents.close();
             models.close();
             gcMetrics.close();
             if (database != null) {
@@ -101,6 +110,7 @@ public final class BasaltApplication implements AutoCloseable {
         try {
             server.close();
         } finally {
+            documents.close();
             models.close();
             gcMetrics.close();
             database.close();

@@ -8,6 +8,7 @@ import dev.basalt.api.server.BasaltServer;
 import dev.basalt.api.server.JsonBody;
 import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.catalog.RegisteredModel;
+import dev.basalt.platform.documents.DocumentText;
 import dev.basalt.platform.errors.BasaltException;
 import dev.basalt.platform.errors.InternalException;
 import dev.basalt.platform.errors.ValidationException;
@@ -32,10 +33,12 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(BedrockRuntimeRoutes.class);
     private final ModelRegistry models;
     private final ConverseService converse;
+    private final DocumentText documents;
 
-    public BedrockRuntimeRoutes(ModelRegistry models, ConverseService converse) {
+    public BedrockRuntimeRoutes(ModelRegistry models, ConverseService converse, DocumentText documents) {
         this.models = models;
         this.converse = converse;
+        this.documents = documents;
     }
 
     @Override
@@ -48,7 +51,7 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
     private void converse(Context ctx) {
         JsonNode body = JsonBody.readTree(ctx);
         RegisteredModel model = models.resolve(ctx.pathParam("modelId"));
-        ConverseRequestReader request = new ConverseRequestReader(body);
+        ConverseRequestReader request = new ConverseRequestReader(body, documents);
         ConverseResult result = converse.converse(model, request.request());
         ObjectNode out = JsonBody.MAPPER.createObjectNode();
         ObjectNode message = out.putObject("output").putObject("message");
@@ -76,7 +79,7 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
     private void converseStream(Context ctx) throws IOException {
         JsonNode body = JsonBody.readTree(ctx);
         RegisteredModel model = models.resolve(ctx.pathParam("modelId"));
-        ConverseRequestReader request = new ConverseRequestReader(body);
+        ConverseRequestReader request = new ConverseRequestReader(body, documents);
         try (ConverseStream stream = converse.stream(model, request.request())) {
             EventStreamResponse response = new EventStreamResponse(ctx);
             response.event("messageStart", JsonBody.MAPPER.createObjectNode().put("role", "assistant"));
@@ -176,7 +179,7 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
         if (!conversation.isObject()) {
             throw new ValidationException("input.converse is required (counting InvokeModel bodies is not supported yet)");
         }
-        ConverseRequest request = new ConverseRequestReader(conversation).request();
+        ConverseRequest request = new ConverseRequestReader(conversation, documents).request();
         int tokens = converse.countTokens(model, request.messages(), request.tools());
         ctx.json(JsonBody.MAPPER.createObjectNode().put("inputTokens", tokens));
     }

@@ -6,11 +6,15 @@ import dev.basalt.platform.chat.ChatMessage;
 import dev.basalt.platform.chat.ChatRole;
 import dev.basalt.platform.chat.ToolCall;
 import dev.basalt.platform.chat.ToolDefinition;
+import dev.basalt.platform.documents.DocumentFormat;
+import dev.basalt.platform.documents.DocumentLimits;
+import dev.basalt.platform.documents.DocumentText;
 import dev.basalt.platform.errors.NotFoundException;
 import dev.basalt.platform.errors.ValidationException;
 import dev.basalt.platform.runtime.ConverseRequest;
 import dev.basalt.platform.runtime.ToolChoice;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -29,10 +33,18 @@ final class ConverseRequestReader {
             "additionalModelRequestFields", "additionalModelResponseFieldPaths", "requestMetadata", "performanceConfig",
             "promptVariables", "guardrailConfig");
     private static final int MAX_RESPONSE_FIELD_PATHS = 10;
+    /** Bedrock's limits and naming rule for documents in one request. */
+    private static final int MAX_DOCUMENTS = 5;
+    private static final Pattern DOCUMENT_NAME = Pattern.compile("[A-Za-z0-9 ()\\[\\]-]{1,200}");
     private final JsonNode body;
 
-    ConverseRequestReader(JsonNode body) {
+    private final DocumentText documents;
+    private int documentCount;
+
+    /** {@code documents} turns document blocks into text. */
+    ConverseRequestReader(JsonNode body, DocumentText documents) {
         this.body = body;
+        this.documents = documents;
     }
 
     ConverseRequest request() {
@@ -169,7 +181,7 @@ final class ConverseRequestReader {
     private record ToolResult(String toolUseId, String text) {}
 
     /** The blocks of one message, sorted by kind. */
-    private static final class MessageContent {
+    private final class MessageContent {
         private final String where;
         private final StringBuilder text = new StringBuilder();
         private final List<ToolCall> calls = new ArrayList<>();
@@ -196,11 +208,44 @@ final class ConverseRequestReader {
                     calls.add(new ToolCall(id, name, input.toString()));
                 }
                 case "toolResult" -> results.add(toolResult(block.get("toolResult")));
+                case "document" -> text.append(document(block.get("document")));
                 case "image", "video" -> throw new ValidationException("This model doesn't support the " + kind
                         + " content block that you provided. Try again with text, document or tool content.");
                 default -> throw new ValidationException(where + ": unsupported content block " + kind
                         + " (supported: text, document, toolUse, toolResult, cachePoint).");
             }
+        }
+
+        /**
+         * A document's text, between markers that name it, at its place in the message (the engine reads text
+         * only; Bedrock's models see documents as part of the prompt too).
+         */
+        private String document(JsonNode document) {
+            String at = where + ".document";
+            if (++documentCount > MAX_DOCUMENTS) {
+                throw new ValidationException("A request can include at most " + MAX_DOCUMENTS + " documents.");
+            }
+            String name = requiredText(document, "name", at);
+            if (!DOCUMENT_NAME.matcher(name).matches() || name.contains("  ")) {
+                throw new ValidationException(at + ".name may contain only letters, digits, single spaces, hyphens, "
+                        + "parentheses and square brackets, got '" + name + "'.");
+            }
+            DocumentFormat format;
+            try {
+                format = DocumentFormat.fromWireName(requiredText(document, "format", at));
+            } catch (IllegalArgumentException e) {
+                throw new ValidationException(at + ".format: " + e.getMessage());
+            }
+            JsonNode source = document.path("source");
+            String text = switch (kind(source, at + ".source")) {
+                case "bytes" -> documents.extract(base64(source.get("bytes"), at + ".source.bytes"), format,
+                        DocumentLimits.CONVERSE).text();
+                case "text" -> source.get("text").asText();
+                case "s3Location" -> throw new ValidationException(at + ".source: S3 locations are not supported "
+                        + "here; send the document's bytes.");
+                default -> throw new ValidationException(at + ".source must hold bytes or text.");
+            };
+            return "\n<document name=\"" + name + "\">\n" + text + "\n</document>\n";
         }
 
         private ToolResult toolResult(JsonNode result) {
@@ -209,12 +254,21 @@ final class ConverseRequestReader {
             for (JsonNode part : array(result.path("content"), where + ".toolResult.content")) {
                 switch (kind(part, where + ".toolResult.content")) {
                     case "text" -> out.append(text(part, where + ".toolResult.content"));
+                    case "document" -> out.append(document(part.get("document")));
                     case "json" -> out.append(part.get("json").toString());
-                    default -> throw new ValidationException(where + ".toolResult.content: only text and json "
-                            + "results are supported by this model.");
+                    default -> throw new ValidationException(where + ".toolResult.content: only text, json and "
+                            + "document results are supported by this model.");
                 }
             }
             return new ToolResult(id, out.toString());
+        }
+    }
+
+    private static byte[] base64(JsonNode value, String where) {
+        try {
+            return Base64.getDecoder().decode(value.asText(""));
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(where + " must be base64: " + e.getMessage());
         }
     }
 

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.basalt.api.TinyModelServer;
+import dev.basalt.testkit.ReferenceData;
 import dev.basalt.testkit.clients.Clients;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +14,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.document.Document;
 import software.amazon.awssdk.services.bedrock.BedrockClient;
 import software.amazon.awssdk.services.bedrock.model.FoundationModelSummary;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.bedrockruntime.model.StopReason;
@@ -151,6 +155,40 @@ class BedrockRuntimeIT {
                 .promptVariables(Map.of("x", software.amazon.awssdk.services.bedrockruntime.model.PromptVariableValues
                         .fromText("y")))))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("promptVariables");
+    }
+
+    private static int countWith(ContentBlock... blocks) {
+        return runtime.countTokens(r -> r.modelId(MODEL).input(i -> i.converse(c -> c
+                .messages(m -> m.role("user").content(blocks))))).inputTokens();
+    }
+
+    private static ContentBlock document(String name, String format, byte[] bytes) {
+        return ContentBlock.fromDocument(d -> d.name(name).format(format).source(s -> s.bytes(SdkBytes.fromByteArray(bytes))));
+    }
+
+    @Test
+    void documentBlocksBecomeTextInThePromptAndBadOnesAreValidationErrors() throws Exception {
+        byte[] pdf = Files.readAllBytes(ReferenceData.require("rag/documents/testPDF.pdf"));
+        byte[] docx = Files.readAllBytes(ReferenceData.require("rag/documents/testWORD.docx"));
+        ContentBlock question = ContentBlock.fromText("Summarise the document.");
+        int alone = countWith(question);
+        assertThat(countWith(document("Tika page", "pdf", pdf), question)).isGreaterThan(alone + 150);
+        assertThat(countWith(document("Word (1)", "docx", docx), question)).isGreaterThan(alone + 30);
+        assertThat(countWith(ContentBlock.fromDocument(d -> d.name("notes").format("txt")
+                .source(s -> s.text("Dragons sleep in winter."))), question)).isGreaterThan(alone);
+        var answer = runtime.converse(r -> r.modelId(MODEL).inferenceConfig(c -> c.maxTokens(3))
+                .messages(m -> m.role("user").content(document("Tika page", "pdf", pdf), question)));
+        assertThat(answer.usage().inputTokens()).isGreaterThan(alone + 150);
+
+        assertThatThrownBy(() -> countWith(document("Word", "pdf", docx), question))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("declared as pdf");
+        assertThatThrownBy(() -> countWith(document("bad/name", "pdf", pdf), question))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("name");
+        assertThatThrownBy(() -> countWith(document("x", "odt", pdf), question))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("odt");
+        ContentBlock txt = document("t", "txt", "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> countWith(txt, txt, txt, txt, txt, txt, question))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("at most 5 documents");
     }
 
     @Test
