@@ -3,6 +3,7 @@ package dev.basalt.api;
 import dev.basalt.api.auth.RootAuthenticator;
 import dev.basalt.api.bedrock.BedrockCatalogRoutes;
 import dev.basalt.api.bedrock.BedrockRuntimeRoutes;
+import dev.basalt.api.bedrock.invoke.InvokeModelRoutes;
 import dev.basalt.api.server.BasaltServer;
 import dev.basalt.engine.LanguageModel;
 import dev.basalt.platform.catalog.ModelRegistry;
@@ -73,7 +74,8 @@ public final class BasaltApplication implements AutoCloseable {
             gcMetrics.bindTo(metrics);
             BasaltServer server = BasaltServer.start(config.server(), metrics, database::isHealthy,
                     new RootAuthenticator(credentials, Clock.systemUTC()),
-                    List.of(new BedrockRuntimeRoutes(models), new BedrockCatalogRoutes(models)));
+                    List.of(new BedrockRuntimeRoutes(models), new InvokeModelRoutes(models),
+                            new BedrockCatalogRoutes(models)));
             return new BasaltApplication(lock, database, gcMetrics, models, server, server.uri(config.server().host()));
         } catch (RuntimeException | Error | IOException e) {
             models.close();

@@ -2,29 +2,25 @@ package dev.basalt.api.bedrock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.basalt.api.bedrock.invoke.ModelFamilies;
 import dev.basalt.api.server.ApiRoutes;
-import dev.basalt.api.server.BasaltServer;
 import dev.basalt.api.server.JsonBody;
 import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.catalog.RegisteredModel;
-import dev.basalt.platform.errors.BasaltException;
-import dev.basalt.platform.errors.InternalException;
 import dev.basalt.platform.errors.ValidationException;
 import dev.basalt.platform.runtime.ConverseResult;
 import dev.basalt.platform.runtime.ConverseService;
-import dev.basalt.platform.runtime.ConverseStream;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Base64;
 
 /**
- * The {@code bedrock-runtime} operations (restJson1): Converse, ConverseStream and CountTokens so far. The model id in the path
+ * The {@code bedrock-runtime} operations (restJson1): Converse, ConverseStream and CountTokens (InvokeModel is in
+ * {@link dev.basalt.api.bedrock.invoke.InvokeModelRoutes}). The model id in the path
  * may be an id or a URL-encoded ARN; {@code <modelId>} lets it contain the ARN's slash.
  */
 public final class BedrockRuntimeRoutes implements ApiRoutes {
-    private static final Logger LOG = LoggerFactory.getLogger(BedrockRuntimeRoutes.class);
     private final ModelRegistry models;
     private final ConverseService converse = new ConverseService();
 
@@ -55,45 +51,34 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
 
     /**
      * ConverseStream: the same conversation as Converse, answered as events in Bedrock's order (messageStart,
-     * contentBlockDelta..., contentBlockStop, messageStop, metadata). Request problems found before generation
-     * starts get an ordinary error response; later failures become an exception event. A client that disconnects
-     * makes the next write fail, which closes the stream and so cancels the generation.
+     * contentBlockDelta..., contentBlockStop, messageStop, metadata).
      */
-    private void converseStream(Context ctx) throws IOException {
+    private void converseStream(Context ctx) {
         JsonNode body = JsonBody.readTree(ctx);
         RegisteredModel model = models.resolve(ctx.pathParam("modelId"));
         ConverseRequestReader request = new ConverseRequestReader(body);
-        try (ConverseStream stream = converse.stream(model, request.messages(), request.sampling())) {
-            EventStreamResponse response = new EventStreamResponse(ctx);
-            response.event("messageStart", JsonBody.MAPPER.createObjectNode().put("role", "assistant"));
-            while (true) {
-                switch (stream.next()) {
-                    case ConverseStream.TextDelta(String text) -> {
+        EventStreamRelay.relay(ctx, converse.stream(model, request.messages(), request.sampling()),
+                new EventStreamRelay.Writer() {
+                    @Override
+                    public void start(EventStreamResponse out) throws IOException {
+                        out.event("messageStart", JsonBody.MAPPER.createObjectNode().put("role", "assistant"));
+                    }
+
+                    @Override
+                    public void delta(EventStreamResponse out, String text) throws IOException {
                         ObjectNode delta = JsonBody.MAPPER.createObjectNode().put("contentBlockIndex", 0);
                         delta.putObject("delta").put("text", text);
-                        response.event("contentBlockDelta", delta);
+                        out.event("contentBlockDelta", delta);
                     }
-                    case ConverseStream.Finished(ConverseResult result) -> {
-                        response.event("contentBlockStop", JsonBody.MAPPER.createObjectNode().put("contentBlockIndex", 0));
-                        response.event("messageStop", JsonBody.MAPPER.createObjectNode()
+
+                    @Override
+                    public void finished(EventStreamResponse out, ConverseResult result) throws IOException {
+                        out.event("contentBlockStop", JsonBody.MAPPER.createObjectNode().put("contentBlockIndex", 0));
+                        out.event("messageStop", JsonBody.MAPPER.createObjectNode()
                                 .put("stopReason", StopReasons.wireName(result.stopReason())));
-                        response.event("metadata", putUsageAndMetrics(JsonBody.MAPPER.createObjectNode(), result));
-                        return;
+                        out.event("metadata", putUsageAndMetrics(JsonBody.MAPPER.createObjectNode(), result));
                     }
-                    case ConverseStream.Failed(BasaltException error) -> {
-                        if (error instanceof InternalException) {
-                            LOG.error("request {}: generation failed", BasaltServer.requestId(ctx), error);
-                        }
-                        response.exception(error);
-                        return;
-                    }
-                }
-            }
-        } catch (IOException clientGone) {
-            LOG.debug("request {}: client went away during the stream", BasaltServer.requestId(ctx), clientGone);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+                });
     }
 
     private static ObjectNode putUsageAndMetrics(ObjectNode out, ConverseResult result) {
@@ -108,11 +93,29 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
     private void countTokens(Context ctx) {
         JsonNode body = JsonBody.readTree(ctx);
         RegisteredModel model = models.resolve(ctx.pathParam("modelId"));
-        JsonNode conversation = body.path("input").path("converse");
-        if (!conversation.isObject()) {
-            throw new ValidationException("input.converse is required (counting InvokeModel bodies is not supported yet)");
+        JsonNode input = body.path("input");
+        int tokens;
+        if (input.path("converse").isObject()) {
+            tokens = converse.countTokens(model, new ConverseRequestReader(input.get("converse")).messages());
+        } else if (input.path("invokeModel").isObject()) {
+            tokens = ModelFamilies.parse(invokeModelBody(input.get("invokeModel")), model.id()).input()
+                    .countTokens(converse, model);
+        } else {
+            throw new ValidationException("input must hold either converse or invokeModel");
         }
-        int tokens = converse.countTokens(model, new ConverseRequestReader(conversation).messages());
         ctx.json(JsonBody.MAPPER.createObjectNode().put("inputTokens", tokens));
+    }
+
+    /** CountTokens' input.invokeModel.body: the native InvokeModel body, base64-encoded as JSON carries blobs. */
+    private static byte[] invokeModelBody(JsonNode invokeModel) {
+        JsonNode body = invokeModel.path("body");
+        if (!body.isTextual()) {
+            throw new ValidationException("input.invokeModel.body is required (the InvokeModel body, base64-encoded)");
+        }
+        try {
+            return Base64.getDecoder().decode(body.asText());
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("input.invokeModel.body is not valid base64: " + e.getMessage());
+        }
     }
 }

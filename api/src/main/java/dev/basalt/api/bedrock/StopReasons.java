@@ -3,10 +3,10 @@ package dev.basalt.api.bedrock;
 import dev.basalt.engine.scheduler.StopReason;
 
 /** The engine's stop reasons under Bedrock's names. */
-final class StopReasons {
+public final class StopReasons {
     private StopReasons() {}
 
-    static String wireName(StopReason reason) {
+    public static String wireName(StopReason reason) {
         return switch (reason) {
             case END_OF_GENERATION, CANCELLED -> "end_turn";
             case MAX_TOKENS -> "max_tokens";

@@ -20,18 +20,7 @@ public final class ConverseService {
     /** Runs the conversation to completion; the caller's thread waits (the engine runs on its own threads). */
     public ConverseResult converse(RegisteredModel model, List<ChatMessage> messages, SamplingParams sampling) {
         try (ConverseStream stream = stream(model, messages, sampling)) {
-            while (true) {
-                switch (stream.next()) {
-                    case ConverseStream.TextDelta ignored -> { }
-                    case ConverseStream.Finished(ConverseResult result) -> {
-                        return result;
-                    }
-                    case ConverseStream.Failed(BasaltException error) -> throw error;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InternalException(e);
+            return stream.await();
         }
     }
 
@@ -41,13 +30,30 @@ public final class ConverseService {
      * ordinary error response; later failures arrive as a {@link ConverseStream.Failed} event.
      */
     public ConverseStream stream(RegisteredModel model, List<ChatMessage> messages, SamplingParams sampling) {
+        return start(model, prompt(model, messages), sampling);
+    }
+
+    /**
+     * Like {@link #stream} for a prompt the caller already formatted (InvokeModel's prompt-style bodies): the text
+     * is tokenized as it is, special tokens included, with no chat template.
+     */
+    public ConverseStream streamPrompt(RegisteredModel model, String prompt, SamplingParams sampling) {
+        return start(model, tokenize(model, prompt), sampling);
+    }
+
+    /** How many tokens a caller-formatted prompt takes on this model (see {@link #streamPrompt}). */
+    public int countPromptTokens(RegisteredModel model, String prompt) {
+        return tokenize(model, prompt).length;
+    }
+
+    private static ConverseStream start(RegisteredModel model, int[] prompt, SamplingParams sampling) {
         int limit = model.model().info().contextLength();
         if (sampling.maxTokens() > limit) {
             throw new ValidationException("The maximum tokens you requested (" + sampling.maxTokens()
                     + ") exceeds the model limit of " + limit + ". Try again with a lower maximum tokens value.");
         }
-        GenerationRequest request = new GenerationRequest(prompt(model, messages), sampling);
         try {
+            GenerationRequest request = new GenerationRequest(prompt, sampling); // an empty prompt: a validation error
             return ConverseStream.start(listener -> model.model().generate(request, listener),
                     ConverseService::translate);
         } catch (RuntimeException e) {
@@ -60,16 +66,20 @@ public final class ConverseService {
         return prompt(model, messages).length;
     }
 
-    /**
-     * The prompt tokens: the conversation rendered by the model's chat template. Templates that write the BOS
-     * token themselves get no second one from the tokenizer.
-     */
+    /** The prompt tokens: the conversation rendered by the model's chat template. */
     private static int[] prompt(RegisteredModel model, List<ChatMessage> messages) {
         ConversationRules.check(messages);
-        String rendered = model.chatTemplate().render(messages, List.of(), true);
+        return tokenize(model, model.chatTemplate().render(messages, List.of(), true));
+    }
+
+    /**
+     * Tokenizes prompt text with its special tokens. Text that already starts with the BOS token (written by a
+     * template or by the caller) gets no second one from the tokenizer.
+     */
+    private static int[] tokenize(RegisteredModel model, String text) {
         String bos = model.model().info().bosToken();
-        boolean templateWroteBos = bos != null && !bos.isEmpty() && rendered.startsWith(bos);
-        return model.model().tokenizer().encode(rendered, !templateWroteBos, true);
+        boolean hasBos = bos != null && !bos.isEmpty() && text.startsWith(bos);
+        return model.model().tokenizer().encode(text, !hasBos, true);
     }
 
     private static BasaltException translate(Throwable error) {

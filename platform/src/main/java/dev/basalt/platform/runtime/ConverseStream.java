@@ -5,6 +5,7 @@ import dev.basalt.engine.scheduler.Generation;
 import dev.basalt.engine.scheduler.GenerationListener;
 import dev.basalt.engine.scheduler.TokenEvent;
 import dev.basalt.platform.errors.BasaltException;
+import dev.basalt.platform.errors.InternalException;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -71,6 +72,27 @@ public final class ConverseStream implements AutoCloseable {
     /** The next event, waiting for the engine to produce it. */
     public Event next() throws InterruptedException {
         return events.take();
+    }
+
+    /**
+     * Reads the stream to its end: the result, or the failure thrown. An interrupt while waiting becomes an
+     * {@link InternalException}; closing the stream (try-with-resources) then cancels the generation.
+     */
+    public ConverseResult await() {
+        try {
+            while (true) {
+                switch (next()) {
+                    case TextDelta ignored -> { }
+                    case Finished(ConverseResult result) -> {
+                        return result;
+                    }
+                    case Failed(BasaltException error) -> throw error;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InternalException(e);
+        }
     }
 
     /** Cancels the generation if it is still running; harmless after the end. */
