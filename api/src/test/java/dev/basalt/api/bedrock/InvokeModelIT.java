@@ -5,19 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.basalt.api.BasaltApplication;
-import dev.basalt.api.EmbeddedTestServerLauncher;
-import dev.basalt.engine.gguf.GgmlType;
-import dev.basalt.engine.model.Architecture;
-import dev.basalt.engine.model.SyntheticModel;
-import dev.basalt.testkit.clients.Clients;
-import dev.basalt.testkit.server.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +30,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
  * and the async client over HTTP/2), on a synthetic tiny model; CountTokens on InvokeModel bodies.
  */
 class InvokeModelIT {
-    private static final String MODEL = "basalt.tiny";
+    private static final String MODEL = TinyModelServer.MODEL;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ANTHROPIC = "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":16,"
             + "\"temperature\":0,\"system\":\"You tell stories.\","
@@ -51,25 +42,20 @@ class InvokeModelIT {
     private static final String MISTRAL = "{\"prompt\":\"[INST] Tell me [/INST]\",\"max_tokens\":10,\"temperature\":0}";
     @TempDir
     static Path dir;
-    private static TestServer server;
+    private static TinyModelServer fixture;
     private static BedrockRuntimeClient runtime;
     private static BedrockRuntimeAsyncClient async;
 
     @BeforeAll
     static void start() throws Exception {
-        Path model = dir.resolve("tiny.gguf");
-        SyntheticModel.write(Architecture.LLAMA, SyntheticModel.Shape.TINY, GgmlType.Q8_0, 11, model);
-        server = EmbeddedTestServerLauncher.start(Files.createDirectories(dir.resolve("data")), Map.of(),
-                List.of(new BasaltApplication.ModelSpec(MODEL, model)));
-        runtime = Clients.aws(BedrockRuntimeClient.builder(), server);
-        async = Clients.aws(BedrockRuntimeAsyncClient.builder(), server);
+        fixture = TinyModelServer.start(dir, 11);
+        runtime = fixture.runtime;
+        async = fixture.async;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        runtime.close();
-        async.close();
-        server.close();
+        fixture.close();
     }
 
     private static JsonNode json(byte[] bytes) {

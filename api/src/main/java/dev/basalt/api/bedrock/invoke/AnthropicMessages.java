@@ -38,9 +38,9 @@ final class AnthropicMessages implements ModelFamily {
             throw NativeBody.malformed(body.where("anthropic_version"), version + " is not a valid enum value (use "
                     + VERSION + ")");
         }
-        SamplingParams.Builder params = SamplingParams.builder().temperature(1).topP(0.999).topK(0).minP(0);
         body.required("max_tokens");
-        body.integer("max_tokens", 1, Integer.MAX_VALUE).ifPresent(params::maxTokens);
+        SamplingParams.Builder params = NativeBody.defaults(1, 0.999, 0,
+                body.integer("max_tokens", 1, Integer.MAX_VALUE).orElseThrow());
         body.number("temperature", 0, 1).ifPresent(params::temperature);
         body.number("top_p", 0, 1).ifPresent(params::topP);
         body.integer("top_k", 0, 500).ifPresent(params::topK);

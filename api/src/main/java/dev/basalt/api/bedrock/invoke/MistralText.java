@@ -19,8 +19,7 @@ final class MistralText implements ModelFamily {
     public NativeInvocation parse(NativeBody body, String modelId) {
         body.allowOnly(KEYS);
         String prompt = body.requiredText("prompt");
-        SamplingParams.Builder params = SamplingParams.builder().temperature(0.5).topP(0.9).topK(50).minP(0)
-                .maxTokens(512);
+        SamplingParams.Builder params = NativeBody.defaults(0.5, 0.9, 50, 512);
         body.integer("max_tokens", 1, 8192).ifPresent(params::maxTokens);
         body.number("temperature", 0, 1).ifPresent(params::temperature);
         body.number("top_p", 0, 1).ifPresent(params::topP);

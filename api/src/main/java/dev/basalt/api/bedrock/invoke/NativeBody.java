@@ -58,6 +58,14 @@ final class NativeBody {
                 + ", please reformat your input and try again.");
     }
 
+    /**
+     * A family's default sampling: {@code topK} 0 is off; min-p is off, as none of Bedrock's families has it (the
+     * engine's builder defaults follow llama.cpp's server instead).
+     */
+    static SamplingParams.Builder defaults(double temperature, double topP, int topK, int maxTokens) {
+        return SamplingParams.builder().temperature(temperature).topP(topP).topK(topK).minP(0).maxTokens(maxTokens);
+    }
+
     /** Builds sampling parameters; the engine's own limits (e.g. at most 4 stop sequences) become validation errors. */
     static SamplingParams sampling(SamplingParams.Builder builder) {
         try {

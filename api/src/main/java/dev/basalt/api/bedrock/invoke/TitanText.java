@@ -20,8 +20,7 @@ final class TitanText implements ModelFamily {
     public NativeInvocation parse(NativeBody body, String modelId) {
         body.allowOnly(KEYS);
         String prompt = body.requiredText("inputText");
-        SamplingParams.Builder params = SamplingParams.builder().temperature(0.7).topP(0.9).topK(0).minP(0)
-                .maxTokens(512);
+        SamplingParams.Builder params = NativeBody.defaults(0.7, 0.9, 0, 512);
         body.optionalObject("textGenerationConfig").ifPresent(config -> {
             config.allowOnly(CONFIG_KEYS);
             config.integer("maxTokenCount", 1, 8192).ifPresent(params::maxTokens);
