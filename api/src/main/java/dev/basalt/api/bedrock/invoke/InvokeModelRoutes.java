@@ -24,13 +24,13 @@ import java.util.Locale;
  * {@link ModelFamilies} for how the family is recognised) and is answered in the same family's shape.
  */
 public final class InvokeModelRoutes implements ApiRoutes {
-    static final String INPUT_TOKENS_HEADER = "X-Amzn-Bedrock-Input-Token-Count";
-    static final String OUTPUT_TOKENS_HEADER = "X-Amzn-Bedrock-Output-Token-Count";
-    static final String LATENCY_HEADER = "X-Amzn-Bedrock-Invocation-Latency";
+    private static final String INPUT_TOKENS_HEADER = "X-Amzn-Bedrock-Input-Token-Count";
+    private static final String OUTPUT_TOKENS_HEADER = "X-Amzn-Bedrock-Output-Token-Count";
+    private static final String LATENCY_HEADER = "X-Amzn-Bedrock-Invocation-Latency";
     /** Where InvokeModelWithResponseStream takes {@code accept} and answers {@code contentType}. */
-    static final String STREAM_ACCEPT_HEADER = "X-Amzn-Bedrock-Accept";
-    static final String STREAM_CONTENT_TYPE_HEADER = "X-Amzn-Bedrock-Content-Type";
-    static final String METRICS_FIELD = "amazon-bedrock-invocationMetrics";
+    private static final String STREAM_ACCEPT_HEADER = "X-Amzn-Bedrock-Accept";
+    private static final String STREAM_CONTENT_TYPE_HEADER = "X-Amzn-Bedrock-Content-Type";
+    private static final String METRICS_FIELD = "amazon-bedrock-invocationMetrics";
     private static final String JSON = "application/json";
 
     private final ModelRegistry models;
