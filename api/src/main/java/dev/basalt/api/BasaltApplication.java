@@ -8,6 +8,7 @@ import dev.basalt.api.server.BasaltServer;
 import dev.basalt.engine.LanguageModel;
 import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.config.BasaltConfig;
+import dev.basalt.platform.runtime.ConverseService;
 import dev.basalt.platform.security.RootCredentials;
 import dev.basalt.platform.storage.DataDirectoryLock;
 import dev.basalt.platform.storage.Database;
@@ -74,7 +75,7 @@ public final class BasaltApplication implements AutoCloseable {
             gcMetrics.bindTo(metrics);
             BasaltServer server = BasaltServer.start(config.server(), metrics, database::isHealthy,
                     new RootAuthenticator(credentials, Clock.systemUTC()),
-                    List.of(new BedrockRuntimeRoutes(models), new InvokeModelRoutes(models),
+                    List.of(new BedrockRuntimeRoutes(models), new InvokeModelRoutes(models, new ConverseService()),
                             new BedrockCatalogRoutes(models)));
             return new BasaltApplication(lock, database, gcMetrics, models, server, server.uri(config.server().host()));
         } catch (RuntimeException | Error | IOException e) {

@@ -10,6 +10,7 @@ import dev.basalt.platform.catalog.RegisteredModel;
 import dev.basalt.platform.errors.ValidationException;
 import dev.basalt.platform.runtime.ConverseResult;
 import dev.basalt.platform.runtime.ConverseService;
+import dev.basalt.platform.runtime.ConverseStream;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -65,18 +66,22 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
                     }
 
                     @Override
-                    public void delta(EventStreamResponse out, String text) throws IOException {
-                        ObjectNode delta = JsonBody.MAPPER.createObjectNode().put("contentBlockIndex", 0);
-                        delta.putObject("delta").put("text", text);
-                        out.event("contentBlockDelta", delta);
-                    }
-
-                    @Override
-                    public void finished(EventStreamResponse out, ConverseResult result) throws IOException {
-                        out.event("contentBlockStop", JsonBody.MAPPER.createObjectNode().put("contentBlockIndex", 0));
-                        out.event("messageStop", JsonBody.MAPPER.createObjectNode()
-                                .put("stopReason", StopReasons.wireName(result.stopReason())));
-                        out.event("metadata", putUsageAndMetrics(JsonBody.MAPPER.createObjectNode(), result));
+                    public void event(EventStreamResponse out, ConverseStream.Event event) throws IOException {
+                        switch (event) {
+                            case ConverseStream.TextDelta(String text) -> {
+                                ObjectNode delta = JsonBody.MAPPER.createObjectNode().put("contentBlockIndex", 0);
+                                delta.putObject("delta").put("text", text);
+                                out.event("contentBlockDelta", delta);
+                            }
+                            case ConverseStream.Finished(ConverseResult result) -> {
+                                out.event("contentBlockStop",
+                                        JsonBody.MAPPER.createObjectNode().put("contentBlockIndex", 0));
+                                out.event("messageStop", JsonBody.MAPPER.createObjectNode()
+                                        .put("stopReason", StopReasons.wireName(result.stopReason())));
+                                out.event("metadata", putUsageAndMetrics(JsonBody.MAPPER.createObjectNode(), result));
+                            }
+                            case ConverseStream.Failed ignored -> { } // the relay answers failures
+                        }
                     }
                 });
     }

@@ -3,7 +3,6 @@ package dev.basalt.api.bedrock;
 import dev.basalt.api.server.BasaltServer;
 import dev.basalt.platform.errors.BasaltException;
 import dev.basalt.platform.errors.InternalException;
-import dev.basalt.platform.runtime.ConverseResult;
 import dev.basalt.platform.runtime.ConverseStream;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -24,11 +23,11 @@ public final class EventStreamRelay {
 
     /** The events of one operation. An {@link IOException} means the client went away. */
     public interface Writer {
+        /** What goes before the first generated event (possibly nothing). */
         void start(EventStreamResponse out) throws IOException;
 
-        void delta(EventStreamResponse out, String text) throws IOException;
-
-        void finished(EventStreamResponse out, ConverseResult result) throws IOException;
+        /** Each event of the reply in order, the last being {@link ConverseStream.Finished}; never a failure. */
+        void event(EventStreamResponse out, ConverseStream.Event event) throws IOException;
     }
 
     /** Opens the 200 response and relays {@code stream} to its end; always closes {@code stream}. */
@@ -37,19 +36,17 @@ public final class EventStreamRelay {
             EventStreamResponse response = new EventStreamResponse(ctx);
             writer.start(response);
             while (true) {
-                switch (stream.next()) {
-                    case ConverseStream.TextDelta(String text) -> writer.delta(response, text);
-                    case ConverseStream.Finished(ConverseResult result) -> {
-                        writer.finished(response, result);
-                        return;
+                ConverseStream.Event event = stream.next();
+                if (event instanceof ConverseStream.Failed(BasaltException error)) {
+                    if (error instanceof InternalException) {
+                        LOG.error("request {}: generation failed", BasaltServer.requestId(ctx), error);
                     }
-                    case ConverseStream.Failed(BasaltException error) -> {
-                        if (error instanceof InternalException) {
-                            LOG.error("request {}: generation failed", BasaltServer.requestId(ctx), error);
-                        }
-                        response.exception(error);
-                        return;
-                    }
+                    response.exception(error);
+                    return;
+                }
+                writer.event(response, event);
+                if (event instanceof ConverseStream.Finished) {
+                    return;
                 }
             }
         } catch (IOException clientGone) {

@@ -3,10 +3,17 @@ package dev.basalt.api.bedrock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.basalt.api.BasaltApplication;
+import dev.basalt.api.EmbeddedTestServerLauncher;
+import dev.basalt.engine.gguf.GgmlType;
+import dev.basalt.engine.model.Architecture;
+import dev.basalt.engine.model.SyntheticModel;
 import dev.basalt.testkit.clients.Clients;
 import dev.basalt.testkit.server.TestServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,23 +29,25 @@ import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
 
 /** Converse, CountTokens and the model catalog through the real AWS SDK, on a synthetic tiny llama model. */
 class BedrockRuntimeIT {
-    private static final String MODEL = TinyModelServer.MODEL;
+    private static final String MODEL = "basalt.tiny";
     @TempDir
     static Path dir;
-    private static TinyModelServer fixture;
     private static TestServer server;
     private static BedrockRuntimeClient runtime;
 
     @BeforeAll
     static void start() throws Exception {
-        fixture = TinyModelServer.start(dir, 7);
-        server = fixture.server;
-        runtime = fixture.runtime;
+        Path model = dir.resolve("tiny.gguf");
+        SyntheticModel.write(Architecture.LLAMA, SyntheticModel.Shape.TINY, GgmlType.Q8_0, 7, model);
+        server = EmbeddedTestServerLauncher.start(Files.createDirectories(dir.resolve("data")), Map.of(),
+                List.of(new BasaltApplication.ModelSpec(MODEL, model)));
+        runtime = Clients.aws(BedrockRuntimeClient.builder(), server);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        fixture.close();
+        runtime.close();
+        server.close();
     }
 
     private static ConverseResponse ask(String text, int maxTokens) {

@@ -3,8 +3,17 @@ package dev.basalt.api.bedrock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.basalt.api.BasaltApplication;
+import dev.basalt.api.EmbeddedTestServerLauncher;
+import dev.basalt.engine.gguf.GgmlType;
+import dev.basalt.engine.model.Architecture;
+import dev.basalt.engine.model.SyntheticModel;
+import dev.basalt.testkit.clients.Clients;
+import dev.basalt.testkit.server.TestServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -31,23 +40,28 @@ import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
 
 /** ConverseStream through the SDK's async client: event order, equality with Converse, stop sequences, errors. */
 class ConverseStreamIT {
-    private static final String MODEL = TinyModelServer.MODEL;
+    private static final String MODEL = "basalt.tiny";
     @TempDir
     static Path dir;
-    private static TinyModelServer fixture;
+    private static TestServer server;
     private static BedrockRuntimeClient runtime;
     private static BedrockRuntimeAsyncClient async;
 
     @BeforeAll
     static void start() throws Exception {
-        fixture = TinyModelServer.start(dir, 11);
-        runtime = fixture.runtime;
-        async = fixture.async;
+        Path model = dir.resolve("tiny.gguf");
+        SyntheticModel.write(Architecture.LLAMA, SyntheticModel.Shape.TINY, GgmlType.Q8_0, 11, model);
+        server = EmbeddedTestServerLauncher.start(Files.createDirectories(dir.resolve("data")), Map.of(),
+                List.of(new BasaltApplication.ModelSpec(MODEL, model)));
+        runtime = Clients.aws(BedrockRuntimeClient.builder(), server);
+        async = Clients.aws(BedrockRuntimeAsyncClient.builder(), server);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        fixture.close();
+        runtime.close();
+        async.close();
+        server.close();
     }
 
     /** Runs a ConverseStream to its end and returns every event in arrival order. */

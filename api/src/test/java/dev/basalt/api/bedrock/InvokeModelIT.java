@@ -49,8 +49,8 @@ class InvokeModelIT {
     @BeforeAll
     static void start() throws Exception {
         fixture = TinyModelServer.start(dir, 11);
-        runtime = fixture.runtime;
-        async = fixture.async;
+        runtime = fixture.runtime();
+        async = fixture.async();
     }
 
     @AfterAll

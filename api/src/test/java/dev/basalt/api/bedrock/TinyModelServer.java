@@ -15,31 +15,25 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 
 /**
- * A server on loopback serving one synthetic tiny llama model as {@value #MODEL}, with the SDK's sync client and
- * its async client (HTTP/2) pointed at it.
+ * What the Bedrock ITs share: Basalt on a synthetic tiny Llama model (random weights, ChatML template) registered as
+ * {@value #MODEL}, with the AWS SDK's sync client and its async client (HTTP/2, as Bedrock streams are used).
  */
-final class TinyModelServer implements AutoCloseable {
+record TinyModelServer(TestServer server, BedrockRuntimeClient runtime, BedrockRuntimeAsyncClient async)
+        implements AutoCloseable {
     static final String MODEL = "basalt.tiny";
-    final TestServer server;
-    final BedrockRuntimeClient runtime;
-    final BedrockRuntimeAsyncClient async;
 
-    private TinyModelServer(TestServer server) {
-        this.server = server;
-        this.runtime = Clients.aws(BedrockRuntimeClient.builder(), server);
-        this.async = Clients.aws(BedrockRuntimeAsyncClient.builder(), server);
-    }
-
-    /** Writes the model (random weights from {@code seed}) and a data directory under {@code dir}. */
+    /** {@code seed} picks the random weights, so each test class can see different text. */
     static TinyModelServer start(Path dir, long seed) throws Exception {
         Path model = dir.resolve("tiny.gguf");
         SyntheticModel.write(Architecture.LLAMA, SyntheticModel.Shape.TINY, GgmlType.Q8_0, seed, model);
-        return new TinyModelServer(EmbeddedTestServerLauncher.start(Files.createDirectories(dir.resolve("data")),
-                Map.of(), List.of(new BasaltApplication.ModelSpec(MODEL, model))));
+        TestServer server = EmbeddedTestServerLauncher.start(Files.createDirectories(dir.resolve("data")), Map.of(),
+                List.of(new BasaltApplication.ModelSpec(MODEL, model)));
+        return new TinyModelServer(server, Clients.aws(BedrockRuntimeClient.builder(), server),
+                Clients.aws(BedrockRuntimeAsyncClient.builder(), server));
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         runtime.close();
         async.close();
         server.close();

@@ -34,10 +34,11 @@ public final class InvokeModelRoutes implements ApiRoutes {
     private static final String JSON = "application/json";
 
     private final ModelRegistry models;
-    private final ConverseService converse = new ConverseService();
+    private final ConverseService converse;
 
-    public InvokeModelRoutes(ModelRegistry models) {
+    public InvokeModelRoutes(ModelRegistry models, ConverseService converse) {
         this.models = models;
+        this.converse = converse;
     }
 
     @Override
@@ -86,23 +87,26 @@ public final class InvokeModelRoutes implements ApiRoutes {
             }
 
             @Override
-            public void delta(EventStreamResponse out, String text) throws IOException {
-                if (firstByteMillis < 0) {
-                    firstByteMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-                }
-                send(out, chunks.delta(text));
-            }
-
-            @Override
-            public void finished(EventStreamResponse out, ConverseResult result) throws IOException {
-                List<ObjectNode> end = chunks.end(result);
-                end.getLast().putObject(METRICS_FIELD)
-                        .put("inputTokenCount", result.inputTokens())
-                        .put("outputTokenCount", result.outputTokens())
-                        .put("invocationLatency", result.latencyMillis())
-                        .put("firstByteLatency", firstByteMillis < 0 ? result.latencyMillis() : firstByteMillis);
-                for (ObjectNode chunk : end) {
-                    send(out, chunk);
+            public void event(EventStreamResponse out, ConverseStream.Event event) throws IOException {
+                switch (event) {
+                    case ConverseStream.TextDelta(String text) -> {
+                        if (firstByteMillis < 0) {
+                            firstByteMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+                        }
+                        send(out, chunks.delta(text));
+                    }
+                    case ConverseStream.Finished(ConverseResult result) -> {
+                        List<ObjectNode> end = chunks.end(result);
+                        end.getLast().putObject(METRICS_FIELD)
+                                .put("inputTokenCount", result.inputTokens())
+                                .put("outputTokenCount", result.outputTokens())
+                                .put("invocationLatency", result.latencyMillis())
+                                .put("firstByteLatency", firstByteMillis < 0 ? result.latencyMillis() : firstByteMillis);
+                        for (ObjectNode chunk : end) {
+                            send(out, chunk);
+                        }
+                    }
+                    case ConverseStream.Failed ignored -> { } // the relay answers failures
                 }
             }
         });
