@@ -106,7 +106,7 @@ public final class InvokeModelRoutes implements ApiRoutes {
                             send(out, chunk);
                         }
                     }
-                    case ConverseStream.Failed ignored -> { } // the relay answers failures
+                    default -> { } // failures are the relay's; the native formats have no other events
                 }
             }
         });

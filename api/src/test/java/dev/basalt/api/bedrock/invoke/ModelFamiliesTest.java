@@ -31,6 +31,12 @@ class ModelFamiliesTest {
         return ModelFamilies.detect(NativeBody.parse(json.replace('\'', '"').getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** A finished reply (one place to follow ConverseResult's shape). */
+    private static ConverseResult result(String text, StopReason reason, int inputTokens, int outputTokens,
+                                         long latencyMillis) {
+        return new ConverseResult(text, reason, inputTokens, outputTokens, latencyMillis);
+    }
+
     private static JsonNode tree(String json) throws Exception {
         return JsonBody.MAPPER.readTree(json.replace('\'', '"'));
     }
@@ -79,13 +85,13 @@ class ModelFamiliesTest {
     void anthropicResponsesAndChunksHaveTheMessagesShape() throws Exception {
         NativeInvocation invocation = parse("{'anthropic_version':'bedrock-2023-05-31','max_tokens':20,"
                 + "'messages':[{'role':'user','content':'Hi'}],'stop_sequences':['END']}");
-        ObjectNode response = invocation.response(new ConverseResult("Hello", StopReason.STOP_SEQUENCE, 9, 3, 42));
+        ObjectNode response = invocation.response(result("Hello", StopReason.STOP_SEQUENCE, 9, 3, 42));
         assertThat(response.get("id").asText()).startsWith("msg_bdrk_");
         response.remove("id");
         assertThat(response).isEqualTo(tree("{'type':'message','role':'assistant','model':'basalt.tiny',"
                 + "'content':[{'type':'text','text':'Hello'}],'stop_reason':'stop_sequence','stop_sequence':'END',"
                 + "'usage':{'input_tokens':9,'output_tokens':3}}"));
-        ObjectNode truncated = invocation.response(new ConverseResult("Hi", StopReason.MAX_TOKENS, 9, 20, 1));
+        ObjectNode truncated = invocation.response(result("Hi", StopReason.MAX_TOKENS, 9, 20, 1));
         assertThat(truncated.get("stop_reason").asText()).isEqualTo("max_tokens");
         assertThat(truncated.get("stop_sequence").isNull()).isTrue();
 
@@ -100,7 +106,7 @@ class ModelFamiliesTest {
                 + "'content_block':{'type':'text','text':''}}"));
         assertThat(chunks.delta("He")).isEqualTo(tree("{'type':'content_block_delta','index':0,"
                 + "'delta':{'type':'text_delta','text':'He'}}"));
-        assertThat(chunks.end(new ConverseResult("Hello", StopReason.END_OF_GENERATION, 9, 3, 42)))
+        assertThat(chunks.end(result("Hello", StopReason.END_OF_GENERATION, 9, 3, 42)))
                 .isEqualTo(List.of(tree("{'type':'content_block_stop','index':0}"),
                         tree("{'type':'message_delta','delta':{'stop_reason':'end_turn','stop_sequence':null},"
                                 + "'usage':{'output_tokens':3}}"),
@@ -119,10 +125,10 @@ class ModelFamiliesTest {
         assertThat(defaults.sampling()).extracting(SamplingParams::maxTokens, SamplingParams::temperature,
                 SamplingParams::topP, SamplingParams::topK).containsExactly(512, 0.5, 0.9, 0);
 
-        assertThat(invocation.response(new ConverseResult("Yes", StopReason.END_OF_GENERATION, 7, 2, 5)))
+        assertThat(invocation.response(result("Yes", StopReason.END_OF_GENERATION, 7, 2, 5)))
                 .isEqualTo(tree("{'generation':'Yes','prompt_token_count':7,'generation_token_count':2,"
                         + "'stop_reason':'stop'}"));
-        assertThat(invocation.response(new ConverseResult("Yes", StopReason.MAX_TOKENS, 7, 30, 5))
+        assertThat(invocation.response(result("Yes", StopReason.MAX_TOKENS, 7, 30, 5))
                 .get("stop_reason").asText()).isEqualTo("length");
         NativeChunks chunks = invocation.chunks(7);
         assertThat(chunks.start()).isEmpty();
@@ -130,11 +136,11 @@ class ModelFamiliesTest {
                 + "'generation_token_count':1,'stop_reason':null}"));
         assertThat(chunks.delta("es")).isEqualTo(tree("{'generation':'es','prompt_token_count':null,"
                 + "'generation_token_count':2,'stop_reason':null}"));
-        assertThat(chunks.end(new ConverseResult("Yes", StopReason.END_OF_GENERATION, 7, 3, 5)))
+        assertThat(chunks.end(result("Yes", StopReason.END_OF_GENERATION, 7, 3, 5)))
                 .containsExactly((ObjectNode) tree("{'generation':'','prompt_token_count':null,"
                         + "'generation_token_count':3,'stop_reason':'stop'}"));
         // A reply with no text still reports the prompt size once.
-        assertThat(invocation.chunks(7).end(new ConverseResult("", StopReason.END_OF_GENERATION, 7, 1, 5))
+        assertThat(invocation.chunks(7).end(result("", StopReason.END_OF_GENERATION, 7, 1, 5))
                 .getFirst().get("prompt_token_count").asInt()).isEqualTo(7);
     }
 
@@ -148,18 +154,18 @@ class ModelFamiliesTest {
         assertThat(parse("{'inputText':'x'}").sampling()).extracting(SamplingParams::maxTokens,
                 SamplingParams::temperature, SamplingParams::topP).containsExactly(512, 0.7, 0.9);
 
-        assertThat(invocation.response(new ConverseResult("Hello", StopReason.STOP_SEQUENCE, 6, 2, 5)))
+        assertThat(invocation.response(result("Hello", StopReason.STOP_SEQUENCE, 6, 2, 5)))
                 .isEqualTo(tree("{'inputTextTokenCount':6,'results':[{'tokenCount':2,'outputText':'Hello',"
                         + "'completionReason':'STOP_CRITERIA_MET'}]}"));
-        assertThat(invocation.response(new ConverseResult("", StopReason.MAX_TOKENS, 6, 40, 5))
+        assertThat(invocation.response(result("", StopReason.MAX_TOKENS, 6, 40, 5))
                 .at("/results/0/completionReason").asText()).isEqualTo("LENGTH");
-        assertThat(invocation.response(new ConverseResult("", StopReason.END_OF_GENERATION, 6, 1, 5))
+        assertThat(invocation.response(result("", StopReason.END_OF_GENERATION, 6, 1, 5))
                 .at("/results/0/completionReason").asText()).isEqualTo("FINISH");
         NativeChunks chunks = invocation.chunks(6);
         assertThat(chunks.start()).isEmpty();
         assertThat(chunks.delta("He")).isEqualTo(tree("{'outputText':'He','index':0,'totalOutputTextTokenCount':1,"
                 + "'completionReason':null,'inputTextTokenCount':6}"));
-        assertThat(chunks.end(new ConverseResult("Hello", StopReason.END_OF_GENERATION, 6, 2, 5)))
+        assertThat(chunks.end(result("Hello", StopReason.END_OF_GENERATION, 6, 2, 5)))
                 .containsExactly((ObjectNode) tree("{'outputText':'','index':0,'totalOutputTextTokenCount':2,"
                         + "'completionReason':'FINISH','inputTextTokenCount':6}"));
     }
@@ -175,14 +181,14 @@ class ModelFamiliesTest {
         assertThat(parse("{'prompt':'x','max_tokens':3}").sampling()).extracting(SamplingParams::temperature,
                 SamplingParams::topP, SamplingParams::topK).containsExactly(0.5, 0.9, 50);
 
-        assertThat(invocation.response(new ConverseResult("Yo", StopReason.STOP_SEQUENCE, 6, 2, 5)))
+        assertThat(invocation.response(result("Yo", StopReason.STOP_SEQUENCE, 6, 2, 5)))
                 .isEqualTo(tree("{'outputs':[{'text':'Yo','stop_reason':'stop'}]}"));
-        assertThat(invocation.response(new ConverseResult("Yo", StopReason.CONTEXT_LENGTH, 6, 2, 5)))
+        assertThat(invocation.response(result("Yo", StopReason.CONTEXT_LENGTH, 6, 2, 5)))
                 .isEqualTo(tree("{'outputs':[{'text':'Yo','stop_reason':'length'}]}"));
         NativeChunks chunks = invocation.chunks(6);
         assertThat(chunks.start()).isEmpty();
         assertThat(chunks.delta("Y")).isEqualTo(tree("{'outputs':[{'text':'Y','stop_reason':null}]}"));
-        assertThat(chunks.end(new ConverseResult("Yo", StopReason.MAX_TOKENS, 6, 12, 5)))
+        assertThat(chunks.end(result("Yo", StopReason.MAX_TOKENS, 6, 12, 5)))
                 .containsExactly((ObjectNode) tree("{'outputs':[{'text':'','stop_reason':'length'}]}"));
     }
 
