@@ -3,6 +3,7 @@ package dev.basalt.api;
 import dev.basalt.api.auth.RootAuthenticator;
 import dev.basalt.api.bedrock.BedrockCatalogRoutes;
 import dev.basalt.api.bedrock.BedrockRuntimeRoutes;
+import dev.basalt.api.bedrock.invoke.InvokeModelRoutes;
 import dev.basalt.api.openai.OpenAiRoutes;
 import dev.basalt.api.server.BasaltServer;
 import dev.basalt.engine.LanguageModel;
@@ -83,8 +84,8 @@ public final class BasaltApplication implements AutoCloseable {
             ConverseService converse = new ConverseService(config.inference().requestTimeout());
             BasaltServer server = BasaltServer.start(config.server(), metrics, database::isHealthy,
                     new RootAuthenticator(credentials, Clock.systemUTC()),
-                    List.of(new BedrockRuntimeRoutes(models, converse, documents), new BedrockCatalogRoutes(models),
-                            new OpenAiRoutes(models, converse)));
+                    List.of(new BedrockRuntimeRoutes(models, converse, documents), new InvokeModelRoutes(models, converse),
+                            new BedrockCatalogRoutes(models), new OpenAiRoutes(models, converse)));
             return new BasaltApplication(lock, database, gcMetrics, models, documents, server,
                     server.uri(config.server().host()));
         } catch (RuntimeException | Error | IOException e) {

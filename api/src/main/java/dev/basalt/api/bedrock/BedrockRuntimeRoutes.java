@@ -3,14 +3,12 @@ package dev.basalt.api.bedrock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.basalt.api.bedrock.invoke.ModelFamilies;
 import dev.basalt.api.server.ApiRoutes;
-import dev.basalt.api.server.BasaltServer;
 import dev.basalt.api.server.JsonBody;
 import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.catalog.RegisteredModel;
 import dev.basalt.platform.documents.DocumentText;
-import dev.basalt.platform.errors.BasaltException;
-import dev.basalt.platform.errors.InternalException;
 import dev.basalt.platform.errors.ValidationException;
 import dev.basalt.platform.runtime.ConverseRequest;
 import dev.basalt.platform.runtime.ConverseResult;
@@ -20,17 +18,16 @@ import dev.basalt.platform.runtime.ReplyBlock;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The {@code bedrock-runtime} operations (restJson1): Converse, ConverseStream and CountTokens so far. The model id in the path
+ * The {@code bedrock-runtime} operations (restJson1): Converse, ConverseStream and CountTokens (InvokeModel is in
+ * {@link dev.basalt.api.bedrock.invoke.InvokeModelRoutes}). The model id in the path
  * may be an id or a URL-encoded ARN; {@code <modelId>} lets it contain the ARN's slash.
  */
 public final class BedrockRuntimeRoutes implements ApiRoutes {
-    private static final Logger LOG = LoggerFactory.getLogger(BedrockRuntimeRoutes.class);
     private final ModelRegistry models;
     private final ConverseService converse;
     private final DocumentText documents;
@@ -72,54 +69,46 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
 
     /**
      * ConverseStream: the same conversation as Converse, answered as events in Bedrock's order (messageStart,
-     * contentBlockDelta..., contentBlockStop, messageStop, metadata). Request problems found before generation
-     * starts get an ordinary error response; later failures become an exception event. A client that disconnects
-     * makes the next write fail, which closes the stream and so cancels the generation.
+     * contentBlockDelta..., contentBlockStop, messageStop, metadata).
      */
-    private void converseStream(Context ctx) throws IOException {
+    private void converseStream(Context ctx) {
         JsonNode body = JsonBody.readTree(ctx);
         RegisteredModel model = models.resolve(ctx.pathParam("modelId"));
         ConverseRequestReader request = new ConverseRequestReader(body, documents);
-        try (ConverseStream stream = converse.stream(model, request.request())) {
-            EventStreamResponse response = new EventStreamResponse(ctx);
-            response.event("messageStart", JsonBody.MAPPER.createObjectNode().put("role", "assistant"));
-            int block = 0;
-            while (true) {
-                switch (stream.next()) {
+        EventStreamRelay.relay(ctx, converse.stream(model, request.request()), new EventStreamRelay.Writer() {
+            private int block;
+
+            @Override
+            public void start(EventStreamResponse out) throws IOException {
+                out.event("messageStart", JsonBody.MAPPER.createObjectNode().put("role", "assistant"));
+            }
+
+            @Override
+            public void event(EventStreamResponse out, ConverseStream.Event event) throws IOException {
+                switch (event) {
                     case ConverseStream.TextDelta(String text) ->
-                            response.event("contentBlockDelta", blockEvent(block).set("delta", textNode(text)));
+                            out.event("contentBlockDelta", blockEvent(block).set("delta", textNode(text)));
                     case ConverseStream.ToolUseStart(String id, String name) -> {
                         ObjectNode start = blockEvent(block);
                         start.putObject("start").putObject("toolUse").put("toolUseId", id).put("name", name);
-                        response.event("contentBlockStart", start);
+                        out.event("contentBlockStart", start);
                     }
                     case ConverseStream.ToolInputDelta(String json) -> {
                         ObjectNode delta = blockEvent(block);
                         delta.putObject("delta").putObject("toolUse").put("input", json);
-                        response.event("contentBlockDelta", delta);
+                        out.event("contentBlockDelta", delta);
                     }
-                    case ConverseStream.BlockStop() -> response.event("contentBlockStop", blockEvent(block++));
+                    case ConverseStream.BlockStop() -> out.event("contentBlockStop", blockEvent(block++));
                     case ConverseStream.TokenLogprob ignored -> { } // Converse has no log-probabilities
                     case ConverseStream.Finished(ConverseResult result) -> {
                         ObjectNode stop = JsonBody.MAPPER.createObjectNode().put("stopReason", StopReasons.wireName(result));
-                        response.event("messageStop", putResponseFields(stop, result, request.responseFieldPaths()));
-                        response.event("metadata", putUsageAndMetrics(JsonBody.MAPPER.createObjectNode(), result));
-                        return;
+                        out.event("messageStop", putResponseFields(stop, result, request.responseFieldPaths()));
+                        out.event("metadata", putUsageAndMetrics(JsonBody.MAPPER.createObjectNode(), result));
                     }
-                    case ConverseStream.Failed(BasaltException error) -> {
-                        if (error instanceof InternalException) {
-                            LOG.error("request {}: generation failed", BasaltServer.requestId(ctx), error);
-                        }
-                        response.exception(error);
-                        return;
-                    }
+                    case ConverseStream.Failed ignored -> { } // the relay answers failures
                 }
             }
-        } catch (IOException clientGone) {
-            LOG.debug("request {}: client went away during the stream", BasaltServer.requestId(ctx), clientGone);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        });
     }
 
     /**
@@ -175,12 +164,30 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
     private void countTokens(Context ctx) {
         JsonNode body = JsonBody.readTree(ctx);
         RegisteredModel model = models.resolve(ctx.pathParam("modelId"));
-        JsonNode conversation = body.path("input").path("converse");
-        if (!conversation.isObject()) {
-            throw new ValidationException("input.converse is required (counting InvokeModel bodies is not supported yet)");
+        JsonNode input = body.path("input");
+        int tokens;
+        if (input.path("converse").isObject()) {
+            ConverseRequest request = new ConverseRequestReader(input.get("converse"), documents).request();
+            tokens = converse.countTokens(model, request.messages(), request.tools());
+        } else if (input.path("invokeModel").isObject()) {
+            tokens = ModelFamilies.parse(invokeModelBody(input.get("invokeModel")), model.id()).input()
+                    .countTokens(converse, model);
+        } else {
+            throw new ValidationException("input must hold either converse or invokeModel");
         }
-        ConverseRequest request = new ConverseRequestReader(conversation, documents).request();
-        int tokens = converse.countTokens(model, request.messages(), request.tools());
         ctx.json(JsonBody.MAPPER.createObjectNode().put("inputTokens", tokens));
+    }
+
+    /** CountTokens' input.invokeModel.body: the native InvokeModel body, base64-encoded as JSON carries blobs. */
+    private static byte[] invokeModelBody(JsonNode invokeModel) {
+        JsonNode body = invokeModel.path("body");
+        if (!body.isTextual()) {
+            throw new ValidationException("input.invokeModel.body is required (the InvokeModel body, base64-encoded)");
+        }
+        try {
+            return Base64.getDecoder().decode(body.asText());
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("input.invokeModel.body is not valid base64: " + e.getMessage());
+        }
     }
 }

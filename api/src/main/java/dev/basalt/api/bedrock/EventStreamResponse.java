@@ -20,18 +20,18 @@ import java.io.OutputStream;
  * stream (not Javalin's, which may buffer for compression). An {@link IOException} from a send means the client
  * has gone away.
  */
-final class EventStreamResponse {
-    static final String CONTENT_TYPE = "application/vnd.amazon.eventstream";
+public final class EventStreamResponse {
+    public static final String CONTENT_TYPE = "application/vnd.amazon.eventstream";
     private final OutputStream out;
 
-    EventStreamResponse(Context ctx) throws IOException {
+    public EventStreamResponse(Context ctx) throws IOException {
         ctx.status(200);
         ctx.res().setContentType(CONTENT_TYPE);
         this.out = ctx.res().getOutputStream();
     }
 
     /** An event whose payload is {@code payload} as JSON. */
-    void event(String eventType, ObjectNode payload) throws IOException {
+    public void event(String eventType, ObjectNode payload) throws IOException {
         try {
             send(EventStreamMessage.event(eventType, JsonBody.MAPPER.writeValueAsBytes(payload)));
         } catch (JsonProcessingException e) {
@@ -44,7 +44,7 @@ final class EventStreamResponse {
      * Bedrock's streams model validation, throttling, service-unavailable and internal-server exceptions, and
      * {@code modelStreamErrorException} for anything else that went wrong in the model.
      */
-    void exception(BasaltException error) throws IOException {
+    public void exception(BasaltException error) throws IOException {
         String type = switch (error) {
             case ValidationException e -> "validationException";
             case ThrottledException e -> "throttlingException";

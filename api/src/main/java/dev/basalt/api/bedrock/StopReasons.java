@@ -4,15 +4,15 @@ import dev.basalt.engine.scheduler.StopReason;
 import dev.basalt.platform.runtime.ConverseResult;
 
 /** The engine's stop reasons under Bedrock's names. */
-final class StopReasons {
+public final class StopReasons {
     private StopReasons() {}
 
     /** A reply that calls tools stops with {@code tool_use}, whatever ended the generation. */
-    static String wireName(ConverseResult result) {
+    public static String wireName(ConverseResult result) {
         return result.callsTools() ? "tool_use" : wireName(result.stopReason());
     }
 
-    static String wireName(StopReason reason) {
+    public static String wireName(StopReason reason) {
         return switch (reason) {
             case END_OF_GENERATION, CANCELLED -> "end_turn";
             case MAX_TOKENS -> "max_tokens";

@@ -38,23 +38,8 @@ public final class ConverseService {
 
     /** Runs the conversation to completion; the caller's thread waits (the engine runs on its own threads). */
     public ConverseResult converse(RegisteredModel model, ConverseRequest request) {
-        return waitFor(stream(model, request));
-    }
-
-    private static ConverseResult waitFor(ConverseStream started) {
-        try (ConverseStream stream = started) {
-            while (true) {
-                switch (stream.next()) {
-                    case ConverseStream.Finished(ConverseResult result) -> {
-                        return result;
-                    }
-                    case ConverseStream.Failed(BasaltException error) -> throw error;
-                    default -> { }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InternalException(e);
+        try (ConverseStream stream = stream(model, request)) {
+            return stream.await();
         }
     }
 
@@ -65,31 +50,51 @@ public final class ConverseService {
      */
     public ConverseStream stream(RegisteredModel model, ConverseRequest request) {
         SamplingParams sampling = request.sampling();
-        int limit = model.model().info().contextLength();
-        if (sampling.maxTokens() > limit) {
-            throw new ValidationException("The maximum tokens you requested (" + sampling.maxTokens()
-                    + ") exceeds the model limit of " + limit + ". Try again with a lower maximum tokens value.");
-        }
+        checkMaxTokens(model, sampling);
         int[] prompt = prompt(model, request.messages(), request.tools());
         ToolChoice choice = request.toolChoice();
         int choosingTokens = 0;
         if (choice instanceof ToolChoice.Any && request.tools().size() > 1) {
-            ConverseResult chosen = waitFor(start(model, new GenerationRequest(prompt,
-                    sampling.withMaxTokensAndNoStop(CHOOSE_TOOL_MAX_TOKENS), ToolCallGrammar.choosingTool(request.tools())),
-                    out -> new ReplyReader.PlainText(out), 0));
+            ConverseResult chosen;
+            try (ConverseStream choosing = start(model, prompt, sampling.withMaxTokensAndNoStop(CHOOSE_TOOL_MAX_TOKENS),
+                    ToolCallGrammar.choosingTool(request.tools()), ReplyReader.PlainText::new, 0)) {
+                chosen = choosing.await();
+            }
             choice = new ToolChoice.Named(ToolCallGrammar.chosenTool(chosen.text(), request.tools()));
             choosingTokens = chosen.outputTokens();
         }
         JsonConstraint constraint = choice instanceof ToolChoice.Auto
                 ? responseConstraint(request.responseFormat())
                 : ToolCallGrammar.forChoice(request.tools(), choice);
-        return start(model, new GenerationRequest(prompt, sampling, constraint),
-                out -> ReplyReader.forRequest(request, out), choosingTokens);
+        return start(model, prompt, sampling, constraint, out -> ReplyReader.forRequest(request, out), choosingTokens);
     }
 
-    private ConverseStream start(RegisteredModel model, GenerationRequest generation,
+    /**
+     * Like {@link #stream} for a prompt the caller already formatted (InvokeModel's prompt-style bodies): the text
+     * is tokenized as it is, special tokens included, with no chat template.
+     */
+    public ConverseStream streamPrompt(RegisteredModel model, String prompt, SamplingParams sampling) {
+        checkMaxTokens(model, sampling);
+        return start(model, tokenize(model, prompt), sampling, null, ReplyReader.PlainText::new, 0);
+    }
+
+    /** How many tokens a caller-formatted prompt takes on this model (see {@link #streamPrompt}). */
+    public int countPromptTokens(RegisteredModel model, String prompt) {
+        return tokenize(model, prompt).length;
+    }
+
+    private static void checkMaxTokens(RegisteredModel model, SamplingParams sampling) {
+        int limit = model.model().info().contextLength();
+        if (sampling.maxTokens() > limit) {
+            throw new ValidationException("The maximum tokens you requested (" + sampling.maxTokens()
+                    + ") exceeds the model limit of " + limit + ". Try again with a lower maximum tokens value.");
+        }
+    }
+
+    private ConverseStream start(RegisteredModel model, int[] prompt, SamplingParams sampling, JsonConstraint constraint,
                                  Function<ReplyBuilder, ReplyReader> readers, int earlierOutputTokens) {
         try {
+            GenerationRequest generation = new GenerationRequest(prompt, sampling, constraint); // empty: a validation error
             Tokenizer tokenizer = model.model().tokenizer();
             return ConverseStream.start(listener -> model.model().generate(generation, listener), readers,
                     ConverseService::translate, earlierOutputTokens, requestTimeout,
@@ -118,16 +123,20 @@ public final class ConverseService {
         return prompt(model, messages, tools).length;
     }
 
-    /**
-     * The prompt tokens: the conversation rendered by the model's chat template. Templates that write the BOS
-     * token themselves get no second one from the tokenizer.
-     */
+    /** The prompt tokens: the conversation rendered by the model's chat template. */
     private static int[] prompt(RegisteredModel model, List<ChatMessage> messages, List<ToolDefinition> tools) {
         ConversationRules.check(messages);
-        String rendered = model.chatTemplate().render(messages, tools, true);
+        return tokenize(model, model.chatTemplate().render(messages, tools, true));
+    }
+
+    /**
+     * Tokenizes prompt text with its special tokens. Text that already starts with the BOS token (written by a
+     * template or by the caller) gets no second one from the tokenizer.
+     */
+    private static int[] tokenize(RegisteredModel model, String text) {
         String bos = model.model().info().bosToken();
-        boolean templateWroteBos = bos != null && !bos.isEmpty() && rendered.startsWith(bos);
-        return model.model().tokenizer().encode(rendered, !templateWroteBos, true);
+        boolean hasBos = bos != null && !bos.isEmpty() && text.startsWith(bos);
+        return model.model().tokenizer().encode(text, !hasBos, true);
     }
 
     private static BasaltException translate(Throwable error) {

@@ -6,6 +6,7 @@ import dev.basalt.engine.scheduler.GenerationListener;
 import dev.basalt.engine.scheduler.TokenEvent;
 import dev.basalt.platform.config.Durations;
 import dev.basalt.platform.errors.BasaltException;
+import dev.basalt.platform.errors.InternalException;
 import dev.basalt.platform.errors.OperationTimeoutException;
 import java.time.Duration;
 import java.util.List;
@@ -114,6 +115,27 @@ public final class ConverseStream implements AutoCloseable {
                     + Durations.format(timeout) + ". Try again with fewer tokens, or later."));
         }
         return event;
+    }
+
+    /**
+     * Reads the stream to its end: the result, or the failure thrown. An interrupt while waiting becomes an
+     * {@link InternalException}; closing the stream (try-with-resources) then cancels the generation.
+     */
+    public ConverseResult await() {
+        try {
+            while (true) {
+                switch (next()) {
+                    case Finished(ConverseResult result) -> {
+                        return result;
+                    }
+                    case Failed(BasaltException error) -> throw error;
+                    default -> { }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InternalException(e);
+        }
     }
 
     /** Cancels the generation if it is still running; harmless after the end. */

@@ -1,0 +1,47 @@
+package dev.basalt.api.bedrock.invoke;
+
+import dev.basalt.engine.sampling.SamplingParams;
+import dev.basalt.platform.catalog.RegisteredModel;
+import dev.basalt.platform.chat.ChatMessage;
+import dev.basalt.platform.runtime.ConverseRequest;
+import dev.basalt.platform.runtime.ConverseService;
+import dev.basalt.platform.runtime.ConverseStream;
+import java.util.List;
+
+/**
+ * What a native body asks the model to continue: a conversation, rendered by the model's chat template (message
+ * families), or a prompt the caller formatted already, tokenized as it is (prompt families).
+ */
+public sealed interface InvokeInput {
+    ConverseStream start(ConverseService service, RegisteredModel model, SamplingParams sampling);
+
+    int countTokens(ConverseService service, RegisteredModel model);
+
+    record Conversation(List<ChatMessage> messages) implements InvokeInput {
+        public Conversation {
+            messages = List.copyOf(messages);
+        }
+
+        @Override
+        public ConverseStream start(ConverseService service, RegisteredModel model, SamplingParams sampling) {
+            return service.stream(model, new ConverseRequest(messages, sampling));
+        }
+
+        @Override
+        public int countTokens(ConverseService service, RegisteredModel model) {
+            return service.countTokens(model, messages, List.of());
+        }
+    }
+
+    record Prompt(String text) implements InvokeInput {
+        @Override
+        public ConverseStream start(ConverseService service, RegisteredModel model, SamplingParams sampling) {
+            return service.streamPrompt(model, text, sampling);
+        }
+
+        @Override
+        public int countTokens(ConverseService service, RegisteredModel model) {
+            return service.countPromptTokens(model, text);
+        }
+    }
+}
