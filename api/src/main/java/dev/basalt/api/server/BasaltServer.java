@@ -23,7 +23,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -59,7 +65,7 @@ public final class BasaltServer implements AutoCloseable {
             // HTTP/1.1 and h2c on one port: the AWS SDKs' async clients (Netty) open HTTP/2 with prior knowledge.
             cfg.jetty.addConnector((server, http) -> {
                 ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http),
-                        new HTTP2CServerConnectionFactory(http));
+                        new PriorKnowledgeH2c(http));
                 connector.setHost(config.host());
                 connector.setPort(config.port());
                 return connector;
@@ -89,6 +95,25 @@ public final class BasaltServer implements AutoCloseable {
             cfg.routes.exception(Exception.class, this::handleError);
             cfg.requestLogger.http((ctx, ms) -> finishRequest(ctx, ms, metrics));
         });
+    }
+
+    /**
+     * h2c for clients that open HTTP/2 directly; an HTTP/1.1 {@code Upgrade: h2c} (java.net.http asks for it) is
+     * declined, so such clients go on with HTTP/1.1, which serves them as well: an upgraded connection's first request
+     * is reset by Jetty on graceful shutdown instead of being allowed to finish.
+     */
+    private static final class PriorKnowledgeH2c extends HTTP2CServerConnectionFactory {
+        PriorKnowledgeH2c(HttpConfiguration http) {
+            super(http);
+        }
+
+        @Override
+        public Connection upgradeConnection(Connector connector, EndPoint endPoint, MetaData.Request request,
+                                            HttpFields.Mutable response101) {
+            // Jetty reads the prior-knowledge preface as a request with method PRI and upgrades it here too.
+            return "PRI".equals(request.getMethod())
+                    ? super.upgradeConnection(connector, endPoint, request, response101) : null;
+        }
     }
 
     /** Starts a server and returns once it accepts connections. */

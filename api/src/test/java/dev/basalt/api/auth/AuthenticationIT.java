@@ -111,9 +111,7 @@ class AuthenticationIT {
 
     @Test
     void openAiClientsWithTheApiKeyReachTheRoutesAndWithAWrongKeyGetA401(TestServer server) {
-        assertThatThrownBy(() -> Clients.openAi(server).models().list())
-                .isInstanceOf(com.openai.errors.NotFoundException.class)
-                .hasMessageContaining("Invalid URL (GET /v1/models)");
+        assertThat(Clients.openAi(server).models().list().data()).isEmpty();
         var openAi = OpenAIOkHttpClient.builder().baseUrl(server.uri() + "/v1").apiKey("bsk-wrong").maxRetries(0).build();
         assertThatThrownBy(() -> openAi.models().list())
                 .isInstanceOf(UnauthorizedException.class)

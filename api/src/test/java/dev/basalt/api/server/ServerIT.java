@@ -6,6 +6,7 @@ import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
 import com.openai.client.OpenAIClient;
 import com.openai.errors.NotFoundException;
+import com.openai.models.images.ImageGenerateParams;
 import dev.basalt.testkit.clients.Clients;
 import dev.basalt.testkit.server.BasaltServerTest;
 import dev.basalt.testkit.server.TestServer;
@@ -86,8 +87,8 @@ class ServerIT {
     @Test
     void openAiClientsGetOpenAiErrorShapes(TestServer server) {
         OpenAIClient openAi = Clients.openAi(server);
-        assertThatThrownBy(() -> openAi.models().list())
+        assertThatThrownBy(() -> openAi.images().generate(ImageGenerateParams.builder().prompt("a cat").build()))
                 .isInstanceOf(NotFoundException.class)
-                .hasMessageContaining("Invalid URL (GET /v1/models)");
+                .hasMessageContaining("Invalid URL (POST /v1/images/generations)");
     }
 }
