@@ -14,7 +14,9 @@ import dev.basalt.platform.runtime.ConverseService;
 import dev.basalt.platform.runtime.ConverseStream;
 import dev.basalt.platform.security.CredentialsStore;
 import dev.basalt.platform.security.RootCredentials;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -73,8 +75,16 @@ public final class ServerOverheadBenchmark {
         }
     }
 
-    /** Medians of two alternated measurements (nanoseconds) and of their paired differences. */
-    private record Paired(double httpMedian, double directMedian, double differenceMedian, int tokens) {}
+    /**
+     * Medians (nanoseconds) of two alternated measurements and of their paired differences in wall-clock time, and
+     * the mean paired difference in CPU time of the whole process (client, server and engine threads), which a
+     * machine shared with other work inflates far less than it inflates latency. The process CPU clock ticks in
+     * coarse steps (10 ms here), so only the mean of many differences is meaningful (it is unbiased), not a median.
+     */
+    private record Paired(double httpMedian, double directMedian, double differenceMedian, double cpuDifferenceMean,
+                          int tokens) {}
+
+    private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     public static void main(String[] args) throws Exception {
         Settings settings = Settings.parse(args);
@@ -100,22 +110,27 @@ public final class ServerOverheadBenchmark {
                             .messages(m -> m.role("user").content(c -> c.text(PROMPT)))
                             .inferenceConfig(c -> c.maxTokens(tokens).temperature(0f))).usage().outputTokens(),
                     () -> direct.converse(model, messages(), greedy(tokens)).outputTokens());
-            System.out.printf(Locale.ROOT, "Converse (%d tokens): HTTP %.3f ms, direct %.3f ms, median difference %.3f ms%n",
-                    converse.tokens(), converse.httpMedian() / 1e6, converse.directMedian() / 1e6,
-                    converse.differenceMedian() / 1e6);
+            System.out.printf(Locale.ROOT, "Converse (%d tokens): HTTP %.3f ms, direct %.3f ms, median difference %.3f ms "
+                            + "(CPU, mean: %.3f ms)%n", converse.tokens(), converse.httpMedian() / 1e6,
+                    converse.directMedian() / 1e6, converse.differenceMedian() / 1e6,
+                    converse.cpuDifferenceMean() / 1e6);
 
             Paired shortStream = measureStream(settings, settings.shortStream(), async, direct, model);
             Paired longStream = measureStream(settings, settings.longStream(), async, direct, model);
             for (Paired p : List.of(shortStream, longStream)) {
                 System.out.printf(Locale.ROOT, "ConverseStream (%d tokens): HTTP %.3f ms, direct %.3f ms, "
-                                + "median difference %.3f ms (%.1f µs per token, fixed cost included)%n",
-                        p.tokens(), p.httpMedian() / 1e6, p.directMedian() / 1e6, p.differenceMedian() / 1e6,
-                        p.differenceMedian() / 1e3 / p.tokens());
+                                + "median difference %.3f ms (CPU, mean: %.3f ms)%n", p.tokens(), p.httpMedian() / 1e6,
+                        p.directMedian() / 1e6, p.differenceMedian() / 1e6, p.cpuDifferenceMean() / 1e6);
             }
-            double perToken = (longStream.differenceMedian() - shortStream.differenceMedian())
-                    / (longStream.tokens() - shortStream.tokens());
-            System.out.printf(Locale.ROOT, "ConverseStream per-token overhead (slope %d→%d tokens): %.1f µs%n",
-                    shortStream.tokens(), longStream.tokens(), perToken / 1e3);
+            int extraTokens = longStream.tokens() - shortStream.tokens();
+            if (extraTokens <= 0) {
+                throw new IllegalStateException("the long stream generated no more tokens than the short one ("
+                        + longStream.tokens() + "): the model stopped early, choose other --stream-tokens");
+            }
+            System.out.printf(Locale.ROOT, "ConverseStream per-token overhead (slope %d→%d tokens): %.1f µs (CPU, mean: %.1f µs)%n",
+                    shortStream.tokens(), longStream.tokens(),
+                    (longStream.differenceMedian() - shortStream.differenceMedian()) / extraTokens / 1e3,
+                    (longStream.cpuDifferenceMean() - shortStream.cpuDifferenceMean()) / extraTokens / 1e3);
         } finally {
             delete(dir);
         }
@@ -160,16 +175,20 @@ public final class ServerOverheadBenchmark {
         long[] httpTimes = new long[settings.runs()];
         long[] directTimes = new long[settings.runs()];
         long[] differences = new long[settings.runs()];
+        long[] cpuDifferences = new long[settings.runs()];
         int tokens = -1;
         for (int i = -settings.warmup(); i < settings.runs(); i++) {
             boolean httpFirst = (i & 1) == 0;
             long[] t = new long[2];
+            long[] cpu = new long[2];
             int[] generated = new int[2];
             for (int k = 0; k < 2; k++) {
                 boolean isHttp = (k == 0) == httpFirst;
                 long start = System.nanoTime();
+                long startCpu = OS.getProcessCpuTime();
                 generated[isHttp ? 0 : 1] = (isHttp ? http : direct).getAsInt();
                 t[isHttp ? 0 : 1] = System.nanoTime() - start;
+                cpu[isHttp ? 0 : 1] = OS.getProcessCpuTime() - startCpu;
             }
             if (generated[0] != generated[1] || (tokens >= 0 && generated[0] != tokens)) {
                 throw new IllegalStateException("HTTP and direct calls generated different token counts: "
@@ -180,9 +199,12 @@ public final class ServerOverheadBenchmark {
                 httpTimes[i] = t[0];
                 directTimes[i] = t[1];
                 differences[i] = t[0] - t[1];
+                cpuDifferences[i] = cpu[0] - cpu[1];
             }
         }
-        return new Paired(median(httpTimes), median(directTimes), median(differences), tokens);
+        return new Paired(median(httpTimes), median(directTimes), median(differences),
+                Arrays.stream(cpuDifferences).average().orElseThrow(),
+                tokens);
     }
 
     private static double median(long[] values) {
