@@ -14,6 +14,7 @@ import dev.basalt.platform.runtime.ConverseService;
 import dev.basalt.platform.runtime.ConverseStream;
 import dev.basalt.platform.security.CredentialsStore;
 import dev.basalt.platform.security.RootCredentials;
+import dev.basalt.testkit.clients.Clients;
 import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -27,11 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamMetadataEvent;
@@ -45,7 +41,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamRespon
  * slope of the paired difference between a short and a long stream, which leaves out the fixed per-request cost.
  *
  * <p>Run by hand (see docs/development.md): {@code ServerOverheadBenchmark [--shape tiny|135m] [--threads 1]
- * [--runs 200] [--warmup 50] [--tokens 16] [--stream-tokens 16,128]}.
+ * [--runs 200] [--warmup 500] [--tokens 16] [--stream-tokens 16,128]}.
  */
 public final class ServerOverheadBenchmark {
     private static final String MODEL = "basalt.bench";
@@ -69,7 +65,7 @@ public final class ServerOverheadBenchmark {
             String[] stream = given.getOrDefault("stream-tokens", "16,128").split(",");
             return new Settings(shape, Integer.parseInt(given.getOrDefault("threads", "1")),
                     Integer.parseInt(given.getOrDefault("runs", "200")),
-                    Integer.parseInt(given.getOrDefault("warmup", "50")),
+                    Integer.parseInt(given.getOrDefault("warmup", "500")),
                     Integer.parseInt(given.getOrDefault("tokens", "16")),
                     Integer.parseInt(stream[0]), Integer.parseInt(stream[1]));
         }
@@ -97,8 +93,10 @@ public final class ServerOverheadBenchmark {
                 Map.of("server.host", "127.0.0.1", "server.port", "0"));
         try (BasaltApplication app = BasaltApplication.start(data, config, credentials,
                      List.of(new BasaltApplication.ModelSpec(MODEL, file, engineOptions(settings.threads()))));
-             BedrockRuntimeClient sync = client(BedrockRuntimeClient.builder(), app, credentials);
-             BedrockRuntimeAsyncClient async = client(BedrockRuntimeAsyncClient.builder(), app, credentials)) {
+             BedrockRuntimeClient sync = Clients.aws(BedrockRuntimeClient.builder(), app.uri(),
+                     credentials.accessKeyId(), credentials.secretAccessKey());
+             BedrockRuntimeAsyncClient async = Clients.aws(BedrockRuntimeAsyncClient.builder(),
+                     app.uri(), credentials.accessKeyId(), credentials.secretAccessKey())) {
             RegisteredModel model = app.models().resolve(MODEL);
             ConverseService direct = new ConverseService();
             System.out.printf(Locale.ROOT, "model: synthetic %s Q8_0, %d engine threads, %d runs after %d warm-up, "
@@ -231,16 +229,6 @@ public final class ServerOverheadBenchmark {
     /** What the server builds from {@code inferenceConfig: {maxTokens, temperature: 0}}. */
     private static SamplingParams greedy(int maxTokens) {
         return SamplingParams.builder().temperature(0).topK(0).topP(1.0).minP(0).maxTokens(maxTokens).build();
-    }
-
-    private static <B extends AwsClientBuilder<B, C>, C> C client(B builder, BasaltApplication app,
-                                                                   RootCredentials credentials) {
-        return builder.endpointOverride(app.uri())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey())))
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build();
     }
 
     /** Removes the temporary model and data directory. */
