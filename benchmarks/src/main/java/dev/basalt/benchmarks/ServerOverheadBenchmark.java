@@ -49,6 +49,14 @@ public final class ServerOverheadBenchmark {
 
     private record Settings(SyntheticModel.Shape shape, int threads, int runs, int warmup, int tokens,
                             int shortStream, int longStream) {
+        Settings {
+            if (threads < 1 || runs < 1 || warmup < 0 || tokens < 1 || shortStream < 1 || longStream <= shortStream) {
+                throw new IllegalArgumentException("need --threads >= 1, --runs >= 1, --warmup >= 0, --tokens >= 1 "
+                        + "and --stream-tokens SHORT,LONG with 1 <= SHORT < LONG, got threads " + threads + ", runs " + runs
+                        + ", warmup " + warmup + ", tokens " + tokens + ", stream tokens " + shortStream + "," + longStream);
+            }
+        }
+
         static Settings parse(String[] args) {
             Map<String, String> given = new HashMap<>();
             for (int i = 0; i < args.length; i += 2) {
