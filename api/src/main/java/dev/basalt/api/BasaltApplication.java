@@ -105,6 +105,11 @@ public final class BasaltApplication implements AutoCloseable {
         return uri;
     }
 
+    /** The models this application serves (benchmarks call the engine on the same model as the server). */
+    public ModelRegistry models() {
+        return models;
+    }
+
     /** Drains and stops the server, then closes storage and releases the data directory. */
     @Override
     public void close() throws IOException {

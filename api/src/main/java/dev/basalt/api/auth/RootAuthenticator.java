@@ -74,8 +74,11 @@ public final class RootAuthenticator implements RequestAuthenticator {
             headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                     .addAll(Collections.list(req.getHeaders(name)));
         }
-        // HTTP/2 carries the host as the :authority pseudo-header, which the servlet API does not list.
-        headers.computeIfAbsent("host", k -> List.of(URI.create(req.getRequestURL().toString()).getRawAuthority()));
+        // HTTP/2 carries the host as the :authority pseudo-header, which the servlet API does not list; clients
+        // sign it as Host (Java SDK) or as :authority (JavaScript SDK), so both names get its value.
+        List<String> authority = List.of(URI.create(req.getRequestURL().toString()).getRawAuthority());
+        headers.computeIfAbsent("host", k -> authority);
+        headers.putIfAbsent(":authority", authority);
         return new SignedRequest(req.getMethod(), req.getRequestURI(), req.getQueryString(), headers, ctx::bodyAsBytes);
     }
 }

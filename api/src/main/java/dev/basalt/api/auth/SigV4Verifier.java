@@ -47,7 +47,8 @@ public final class SigV4Verifier {
     /** Returns when the request is signed by a known key; throws {@link AuthenticationException} otherwise. */
     public void verify(SignedRequest request) {
         Authorization auth = Authorization.parse(request.header("authorization"));
-        if (!auth.signedHeaders.contains("host")) {
+        // The JavaScript SDK v3 over HTTP/2 signs the :authority pseudo-header in place of Host; AWS accepts either.
+        if (!auth.signedHeaders.contains("host") && !auth.signedHeaders.contains(":authority")) {
             throw malformed("'Host' must be a 'SignedHeader' in the AWS Authorization.");
         }
         String amzDate = signingTime(request, auth);

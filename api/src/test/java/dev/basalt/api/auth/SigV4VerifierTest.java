@@ -149,6 +149,30 @@ class SigV4VerifierTest {
                 () -> "{\"a\":2}".getBytes(StandardCharsets.UTF_8)), Reason.BAD_SIGNATURE);
     }
 
+    /**
+     * A request signed by the JavaScript SDK v3's signer (@smithy/signature-v4) as its HTTP/2 handler sends it:
+     * {@code :authority} signed in place of Host (the server passes the authority under both names).
+     */
+    @Test
+    void acceptsTheJavaScriptSdksHttp2SignatureOverAuthority() {
+        String authorization = "AWS4-HMAC-SHA256 Credential=AKIDBASALTTEST/20261123/eu-west-3/bedrock/aws4_request, "
+                + "SignedHeaders=:authority;content-length;content-type;x-amz-content-sha256;x-amz-date, "
+                + "Signature=8a319897f8ef077c7fc0db5b023fa4750dcd23ec3589c8418f69c4d9b214488f";
+        byte[] body = "{\"messages\":[]}".getBytes(StandardCharsets.UTF_8);
+        Map<String, List<String>> headers = new TreeMap<>(Map.of(
+                ":authority", List.of("127.0.0.1:40123"),
+                "host", List.of("127.0.0.1:40123"),
+                "content-type", List.of("application/json"),
+                "content-length", List.of("15"),
+                "x-amz-date", List.of("20261123T123600Z"),
+                "x-amz-content-sha256", List.of(SigV4.sha256Hex(body)),
+                "authorization", List.of(authorization)));
+        SignedRequest js = new SignedRequest("POST", "/model/basalt.tiny/converse-stream", null, headers, () -> body);
+        assertThatCode(() -> verifier.verify(js)).doesNotThrowAnyException();
+        assertRefused(withHeader(js, ":authority", v -> "127.0.0.1:40124"), Reason.BAD_SIGNATURE);
+        assertRefused(withHeader(js, "authorization", v -> v.replace(":authority;", "")), Reason.MALFORMED);
+    }
+
     @Test
     void signingTimeMustBeWithinFiveMinutes() {
         SdkHttpFullRequest request = randomRequest(new Random(3));

@@ -3,6 +3,7 @@ package dev.basalt.testkit.clients;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.basalt.testkit.server.TestServer;
+import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -21,10 +22,16 @@ public final class Clients {
      * server: endpoint override, a region, the server's root access key, no retries.
      */
     public static <B extends AwsClientBuilder<B, C>, C> C aws(B builder, TestServer server) {
-        return builder.endpointOverride(server.uri())
+        return aws(builder, server.uri(), server.accessKeyId(), server.secretAccessKey());
+    }
+
+    /** As {@link #aws(AwsClientBuilder, TestServer)} for a Basalt started some other way (benchmarks). */
+    public static <B extends AwsClientBuilder<B, C>, C> C aws(B builder, URI endpoint, String accessKeyId,
+                                                             String secretAccessKey) {
+        return builder.endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(server.accessKeyId(), server.secretAccessKey())))
+                        AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
     }
