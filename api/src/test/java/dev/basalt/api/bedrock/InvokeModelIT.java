@@ -161,6 +161,30 @@ class InvokeModelIT {
     }
 
     @Test
+    void anthropicToolsForceACallThatStreamsAsInputJsonDeltas() throws Exception {
+        String body = "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":200,\"temperature\":0,"
+                + "\"tools\":[{\"name\":\"get_weather\",\"description\":\"Weather\",\"input_schema\":{\"type\":\"object\","
+                + "\"properties\":{\"city\":{\"type\":\"string\",\"maxLength\":12}},\"required\":[\"city\"]}}],"
+                + "\"tool_choice\":{\"type\":\"tool\",\"name\":\"get_weather\"},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Oslo?\"}]}";
+        JsonNode answer = invoke(body);
+        assertThat(answer.get("stop_reason").asText()).isEqualTo("tool_use");
+        JsonNode call = answer.at("/content/0");
+        assertThat(call.get("type").asText()).isEqualTo("tool_use");
+        assertThat(call.get("id").asText()).startsWith("toolu_");
+        assertThat(call.get("name").asText()).isEqualTo("get_weather");
+        assertThat(call.at("/input/city").isTextual()).isTrue();
+
+        List<JsonNode> chunks = stream(body);
+        assertThat(chunks.get(1).at("/content_block/type").asText()).isEqualTo("tool_use");
+        assertThat(chunks.get(1).at("/content_block/name").asText()).isEqualTo("get_weather");
+        String input = concat(chunks.stream().filter(c -> c.at("/delta/type").asText().equals("input_json_delta"))
+                .toList(), c -> c.at("/delta/partial_json"));
+        assertThat(JSON.readTree(input)).isEqualTo(call.get("input"));
+        assertThat(chunks.get(chunks.size() - 2).at("/delta/stop_reason").asText()).isEqualTo("tool_use");
+    }
+
+    @Test
     void metaLlamaPromptsAreGeneratedAndStreamed() {
         JsonNode answer = invoke(LLAMA);
         assertThat(invoke(LLAMA)).isEqualTo(answer);
@@ -235,8 +259,8 @@ class InvokeModelIT {
                 .hasMessageContaining("not valid JSON");
         assertThatThrownBy(() -> invoke("{\"hello\":1}")).isInstanceOf(ValidationException.class)
                 .hasMessageContaining("matches no supported model family");
-        assertThatThrownBy(() -> invoke(ANTHROPIC.replace("\"system\"", "\"tools\":[],\"system\"")))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("use Converse");
+        assertThatThrownBy(() -> invoke(ANTHROPIC.replace("\"system\"", "\"tool_choice\":{\"type\":\"any\"},\"system\"")))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("needs at least one tool");
         assertThatThrownBy(() -> runtime.invokeModel(r -> r.modelId(MODEL).contentType("text/plain")
                 .body(SdkBytes.fromUtf8String(LLAMA)))).isInstanceOf(ValidationException.class)
                 .hasMessageContaining("contentType");

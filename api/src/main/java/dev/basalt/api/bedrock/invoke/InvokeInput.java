@@ -2,11 +2,9 @@ package dev.basalt.api.bedrock.invoke;
 
 import dev.basalt.engine.sampling.SamplingParams;
 import dev.basalt.platform.catalog.RegisteredModel;
-import dev.basalt.platform.chat.ChatMessage;
 import dev.basalt.platform.runtime.ConverseRequest;
 import dev.basalt.platform.runtime.ConverseService;
 import dev.basalt.platform.runtime.ConverseStream;
-import java.util.List;
 
 /**
  * What a native body asks the model to continue: a conversation, rendered by the model's chat template (message
@@ -17,19 +15,16 @@ public sealed interface InvokeInput {
 
     int countTokens(ConverseService service, RegisteredModel model);
 
-    record Conversation(List<ChatMessage> messages) implements InvokeInput {
-        public Conversation {
-            messages = List.copyOf(messages);
-        }
-
+    /** A conversation, with the tools it may call; its sampling is the invocation's. */
+    record Conversation(ConverseRequest request) implements InvokeInput {
         @Override
         public ConverseStream start(ConverseService service, RegisteredModel model, SamplingParams sampling) {
-            return service.stream(model, new ConverseRequest(messages, sampling));
+            return service.stream(model, request);
         }
 
         @Override
         public int countTokens(ConverseService service, RegisteredModel model) {
-            return service.countTokens(model, messages, List.of());
+            return service.countTokens(model, request.messages(), request.tools());
         }
     }
 

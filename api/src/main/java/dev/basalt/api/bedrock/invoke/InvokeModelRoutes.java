@@ -81,9 +81,7 @@ public final class InvokeModelRoutes implements ApiRoutes {
 
             @Override
             public void start(EventStreamResponse out) throws IOException {
-                for (ObjectNode chunk : chunks.start()) {
-                    send(out, chunk);
-                }
+                send(out, chunks.start());
             }
 
             @Override
@@ -95,21 +93,30 @@ public final class InvokeModelRoutes implements ApiRoutes {
                         }
                         send(out, chunks.delta(text));
                     }
+                    case ConverseStream.ToolUseStart(String id, String name) -> send(out, chunks.toolUseStart(id, name));
+                    case ConverseStream.ToolInputDelta(String json) -> send(out, chunks.toolInput(json));
+                    case ConverseStream.BlockStop() -> send(out, chunks.blockStop());
                     case ConverseStream.Finished(ConverseResult result) -> {
+                        // Both latencies from the same start, so the first byte never comes after the end.
+                        long latency = Duration.ofNanos(System.nanoTime() - started).toMillis();
                         List<ObjectNode> end = chunks.end(result);
                         end.getLast().putObject(METRICS_FIELD)
                                 .put("inputTokenCount", result.inputTokens())
                                 .put("outputTokenCount", result.outputTokens())
-                                .put("invocationLatency", result.latencyMillis())
-                                .put("firstByteLatency", firstByteMillis < 0 ? result.latencyMillis() : firstByteMillis);
-                        for (ObjectNode chunk : end) {
-                            send(out, chunk);
-                        }
+                                .put("invocationLatency", latency)
+                                .put("firstByteLatency", firstByteMillis < 0 ? latency : firstByteMillis);
+                        send(out, end);
                     }
-                    default -> { } // failures are the relay's; the native formats have no other events
+                    default -> { } // failures are the relay's; the native formats show no log-probabilities
                 }
             }
         });
+    }
+
+    private static void send(EventStreamResponse out, List<ObjectNode> chunks) throws IOException {
+        for (ObjectNode chunk : chunks) {
+            send(out, chunk);
+        }
     }
 
     private static void send(EventStreamResponse out, ObjectNode chunk) throws IOException {

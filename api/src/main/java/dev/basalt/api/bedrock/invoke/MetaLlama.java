@@ -49,8 +49,8 @@ final class MetaLlama implements ModelFamily {
                 }
 
                 @Override
-                public ObjectNode delta(String text) {
-                    return chunk(text, ++sent).putNull("stop_reason");
+                public List<ObjectNode> delta(String text) {
+                    return List.of(chunk(text, ++sent).putNull("stop_reason"));
                 }
 
                 @Override

@@ -49,8 +49,8 @@ final class MistralText implements ModelFamily {
                 }
 
                 @Override
-                public ObjectNode delta(String text) {
-                    return outputs(text, null);
+                public List<ObjectNode> delta(String text) {
+                    return List.of(outputs(text, null));
                 }
 
                 @Override

@@ -54,8 +54,8 @@ final class TitanText implements ModelFamily {
                 }
 
                 @Override
-                public ObjectNode delta(String text) {
-                    return chunk(text, ++sent, null);
+                public List<ObjectNode> delta(String text) {
+                    return List.of(chunk(text, ++sent, null));
                 }
 
                 @Override

@@ -9,9 +9,12 @@ import dev.basalt.api.server.JsonBody;
 import dev.basalt.engine.sampling.SamplingParams;
 import dev.basalt.engine.scheduler.StopReason;
 import dev.basalt.platform.chat.ChatMessage;
+import dev.basalt.platform.chat.ToolCall;
+import dev.basalt.platform.chat.ToolDefinition;
 import dev.basalt.platform.errors.ValidationException;
 import dev.basalt.platform.runtime.ConverseResult;
 import dev.basalt.platform.runtime.ReplyBlock;
+import dev.basalt.platform.runtime.ToolChoice;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
@@ -55,6 +58,46 @@ class ModelFamiliesTest {
         assertThat(detect("{'prompt':'x','max_gen_len':5,'top_k':3}")).isInstanceOf(MetaLlama.class);
     }
 
+    private static List<JsonNode> nodes(List<ObjectNode> chunks) {
+        return List.copyOf(chunks);
+    }
+
+    private static List<ChatMessage> messages(NativeInvocation invocation) {
+        return ((InvokeInput.Conversation) invocation.input()).request().messages();
+    }
+
+    @Test
+    void anthropicToolsToolChoiceAndToolBlocksBecomeTheConversationsTools() throws Exception {
+        NativeInvocation invocation = parse("{'anthropic_version':'bedrock-2023-05-31','max_tokens':20,"
+                + "'tools':[{'name':'get_weather','description':'Weather','input_schema':{'type':'object'}}],"
+                + "'tool_choice':{'type':'tool','name':'get_weather'},"
+                + "'messages':[{'role':'user','content':'Weather?'},"
+                + "{'role':'assistant','content':[{'type':'tool_use','id':'toolu_1','name':'get_weather','input':{'city':'Oslo'}}]},"
+                + "{'role':'user','content':[{'type':'tool_result','tool_use_id':'toolu_1','content':'sunny'},"
+                + "{'type':'text','text':'And tomorrow?'}]}]}");
+        var request = ((InvokeInput.Conversation) invocation.input()).request();
+        assertThat(request.tools()).extracting(ToolDefinition::name).containsExactly("get_weather");
+        assertThat(request.toolChoice()).isEqualTo(new ToolChoice.Named("get_weather"));
+        assertThat(request.messages()).containsExactly(ChatMessage.user("Weather?"),
+                ChatMessage.assistant("", List.of(new ToolCall("toolu_1", "get_weather", "{\"city\":\"Oslo\"}"))),
+                ChatMessage.toolResult("toolu_1", "get_weather", "sunny"), ChatMessage.user("And tomorrow?"));
+
+        ObjectNode response = invocation.response(new ConverseResult(List.of(new ReplyBlock.ToolUse("tooluse_ab",
+                "get_weather", "{\"city\":\"Paris\"}")), StopReason.END_OF_GENERATION, 9, 0, 3, 42));
+        assertThat(response.get("content")).isEqualTo(tree("[{'type':'tool_use','id':'toolu_ab','name':'get_weather',"
+                + "'input':{'city':'Paris'}}]"));
+        assertThat(response.get("stop_reason").asText()).isEqualTo("tool_use");
+
+        NativeChunks chunks = invocation.chunks(9);
+        assertThat(nodes(chunks.toolUseStart("tooluse_ab", "get_weather"))).containsExactly(tree("{'type':'content_block_start',"
+                + "'index':0,'content_block':{'type':'tool_use','id':'toolu_ab','name':'get_weather','input':{}}}"));
+        ObjectNode input = chunks.toolInput("{\"city\"").getFirst();
+        assertThat(input.path("index").asInt()).isZero();
+        assertThat(input.path("delta").path("type").asText()).isEqualTo("input_json_delta");
+        assertThat(input.path("delta").path("partial_json").asText()).isEqualTo("{\"city\"");
+        assertThat(nodes(chunks.blockStop())).containsExactly(tree("{'type':'content_block_stop','index':0}"));
+    }
+
     @Test
     void anthropicBodiesBecomeAConversationWithTheirSampling() {
         NativeInvocation invocation = parse("{'anthropic_version':'bedrock-2023-05-31','max_tokens':20,"
@@ -63,8 +106,8 @@ class ModelFamiliesTest {
                 + "{'role':'assistant','content':[{'type':'text','text':'Hello'}]},"
                 + "{'role':'user','content':[{'type':'text','text':'Tell '},{'type':'text','text':'me'}]}],"
                 + "'temperature':0.3,'top_p':0.8,'top_k':7,'stop_sequences':['END']}");
-        assertThat(invocation.input()).isEqualTo(new InvokeInput.Conversation(List.of(ChatMessage.system("Be brief."),
-                ChatMessage.user("Hi"), ChatMessage.assistant("Hello"), ChatMessage.user("Tell me"))));
+        assertThat(messages(invocation)).containsExactly(ChatMessage.system("Be brief."),
+                ChatMessage.user("Hi"), ChatMessage.assistant("Hello"), ChatMessage.user("Tell me"));
         SamplingParams sampling = invocation.sampling();
         assertThat(sampling.maxTokens()).isEqualTo(20);
         assertThat(sampling.temperature()).isEqualTo(0.3);
@@ -75,8 +118,7 @@ class ModelFamiliesTest {
 
         NativeInvocation defaults = parse("{'anthropic_version':'bedrock-2023-05-31','max_tokens':5,"
                 + "'system':'S','messages':[{'role':'user','content':'Hi'}]}");
-        assertThat(defaults.input()).isEqualTo(new InvokeInput.Conversation(
-                List.of(ChatMessage.system("S"), ChatMessage.user("Hi"))));
+        assertThat(messages(defaults)).containsExactly(ChatMessage.system("S"), ChatMessage.user("Hi"));
         assertThat(defaults.sampling().temperature()).isEqualTo(1.0);
         assertThat(defaults.sampling().topP()).isEqualTo(0.999);
         assertThat(defaults.sampling().topK()).isZero();
@@ -98,18 +140,19 @@ class ModelFamiliesTest {
 
         NativeChunks chunks = invocation.chunks(9);
         List<ObjectNode> start = chunks.start();
-        assertThat(start).extracting(c -> c.get("type").asText()).containsExactly("message_start", "content_block_start");
+        assertThat(start).extracting(c -> c.get("type").asText()).containsExactly("message_start");
         ObjectNode message = (ObjectNode) start.getFirst().get("message");
         message.remove("id");
         assertThat(message).isEqualTo(tree("{'type':'message','role':'assistant','model':'basalt.tiny','content':[],"
                 + "'stop_reason':null,'stop_sequence':null,'usage':{'input_tokens':9,'output_tokens':0}}"));
-        assertThat(start.get(1)).isEqualTo(tree("{'type':'content_block_start','index':0,"
-                + "'content_block':{'type':'text','text':''}}"));
-        assertThat(chunks.delta("He")).isEqualTo(tree("{'type':'content_block_delta','index':0,"
+        assertThat(nodes(chunks.delta("He"))).containsExactly(tree("{'type':'content_block_start','index':0,"
+                + "'content_block':{'type':'text','text':''}}"), tree("{'type':'content_block_delta','index':0,"
                 + "'delta':{'type':'text_delta','text':'He'}}"));
+        assertThat(nodes(chunks.delta("llo"))).containsExactly(tree("{'type':'content_block_delta','index':0,"
+                + "'delta':{'type':'text_delta','text':'llo'}}"));
+        assertThat(nodes(chunks.blockStop())).containsExactly(tree("{'type':'content_block_stop','index':0}"));
         assertThat(chunks.end(result("Hello", StopReason.END_OF_GENERATION, 9, 3, 42)))
-                .isEqualTo(List.of(tree("{'type':'content_block_stop','index':0}"),
-                        tree("{'type':'message_delta','delta':{'stop_reason':'end_turn','stop_sequence':null},"
+                .isEqualTo(List.of(tree("{'type':'message_delta','delta':{'stop_reason':'end_turn','stop_sequence':null},"
                                 + "'usage':{'output_tokens':3}}"),
                         tree("{'type':'message_stop'}")));
     }
@@ -133,9 +176,9 @@ class ModelFamiliesTest {
                 .get("stop_reason").asText()).isEqualTo("length");
         NativeChunks chunks = invocation.chunks(7);
         assertThat(chunks.start()).isEmpty();
-        assertThat(chunks.delta("Y")).isEqualTo(tree("{'generation':'Y','prompt_token_count':7,"
+        assertThat(nodes(chunks.delta("Y"))).containsExactly(tree("{'generation':'Y','prompt_token_count':7,"
                 + "'generation_token_count':1,'stop_reason':null}"));
-        assertThat(chunks.delta("es")).isEqualTo(tree("{'generation':'es','prompt_token_count':null,"
+        assertThat(nodes(chunks.delta("es"))).containsExactly(tree("{'generation':'es','prompt_token_count':null,"
                 + "'generation_token_count':2,'stop_reason':null}"));
         assertThat(chunks.end(result("Yes", StopReason.END_OF_GENERATION, 7, 3, 5)))
                 .containsExactly((ObjectNode) tree("{'generation':'','prompt_token_count':null,"
@@ -164,7 +207,7 @@ class ModelFamiliesTest {
                 .at("/results/0/completionReason").asText()).isEqualTo("FINISH");
         NativeChunks chunks = invocation.chunks(6);
         assertThat(chunks.start()).isEmpty();
-        assertThat(chunks.delta("He")).isEqualTo(tree("{'outputText':'He','index':0,'totalOutputTextTokenCount':1,"
+        assertThat(nodes(chunks.delta("He"))).containsExactly(tree("{'outputText':'He','index':0,'totalOutputTextTokenCount':1,"
                 + "'completionReason':null,'inputTextTokenCount':6}"));
         assertThat(chunks.end(result("Hello", StopReason.END_OF_GENERATION, 6, 2, 5)))
                 .containsExactly((ObjectNode) tree("{'outputText':'','index':0,'totalOutputTextTokenCount':2,"
@@ -188,7 +231,7 @@ class ModelFamiliesTest {
                 .isEqualTo(tree("{'outputs':[{'text':'Yo','stop_reason':'length'}]}"));
         NativeChunks chunks = invocation.chunks(6);
         assertThat(chunks.start()).isEmpty();
-        assertThat(chunks.delta("Y")).isEqualTo(tree("{'outputs':[{'text':'Y','stop_reason':null}]}"));
+        assertThat(nodes(chunks.delta("Y"))).containsExactly(tree("{'outputs':[{'text':'Y','stop_reason':null}]}"));
         assertThat(chunks.end(result("Yo", StopReason.MAX_TOKENS, 6, 12, 5)))
                 .containsExactly((ObjectNode) tree("{'outputs':[{'text':'','stop_reason':'length'}]}"));
     }
@@ -225,7 +268,7 @@ class ModelFamiliesTest {
                 Arguments.of("{" + anthropic + "'messages':[{'role':'user','content':7}]}",
                         "#/messages/0/content: expected type: String or JSONArray, found: Integer"),
                 Arguments.of("{" + anthropic + "'messages':[{'role':'user','content':[{'type':'image'}]}]}",
-                        "#/messages/0/content/0/type: content of type image is not supported yet"),
+                        "#/messages/0/content/0/type: content of type image is not supported by this model"),
                 Arguments.of("{" + anthropic + "'messages':[{'role':'user','content':[{'type':'text'}]}]}",
                         "#/messages/0/content/0: required key [text] not found"),
                 Arguments.of("{" + anthropic + "'system':[{'type':'text','text':'a','z':2}]," + hi + "}",
@@ -240,8 +283,14 @@ class ModelFamiliesTest {
                         "#/stop_sequences/0: expected type: String, found: Integer"),
                 Arguments.of("{" + anthropic + hi + ",'stop_sequences':['a','b','c','d','e']}",
                         "at most 4 stop sequences"),
-                Arguments.of("{" + anthropic + hi + ",'tools':[]}",
-                        "tools in InvokeModel bodies are not supported yet; use Converse"),
+                Arguments.of("{" + anthropic + hi + ",'tool_choice':{'type':'any'}}",
+                        "#/tool_choice: A tool choice other than auto needs at least one tool"),
+                Arguments.of("{" + anthropic + hi + ",'tools':[{'name':'t','input_schema':{}}],"
+                        + "'tool_choice':{'type':'tool','name':'u'}}", "names the tool u"),
+                Arguments.of("{" + anthropic + hi + ",'tools':[{'name':'t','type':'computer_20241022','input_schema':{}}]}",
+                        "computer_20241022 tools"),
+                Arguments.of("{" + anthropic + hi + ",'tools':[{'name':'t','input_schema':[]}]}",
+                        "#/tools/0/input_schema: expected type: JSONObject"),
                 // Meta Llama
                 Arguments.of("{'prompt':'x','max_gen_len':5,'seed':1}", "#: extraneous key [seed]"),
                 Arguments.of("{'prompt':'x','max_gen_len':5000}", "#/max_gen_len: 5000 is not less or equal to 2048"),
