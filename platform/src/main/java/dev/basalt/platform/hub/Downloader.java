@@ -100,7 +100,7 @@ public final class Downloader {
                         continue;
                     }
                 }
-                Copy copy = copy(response.body(), channel, digest, done, file, progress);
+                Copy copy = copy(response.body(), channel, part, digest, done, file, progress);
                 transferred += copy.done() - done;
                 done = copy.done();
                 lastFailure = copy.failure();
@@ -153,7 +153,7 @@ public final class Downloader {
      * Appends the body to the file from {@code done} on. A broken or silent connection ends the copy (the caller
      * resumes); a local write failure (disk full) throws, naming the file.
      */
-    private Copy copy(InputStream body, FileChannel channel, MessageDigest digest, long done, HubFile file,
+    private Copy copy(InputStream body, FileChannel channel, Path part, MessageDigest digest, long done, HubFile file,
             Progress progress) throws IOException {
         byte[] buffer = new byte[BUFFER];
         Watchdog watchdog = new Watchdog(body, stallTimeout);
@@ -172,7 +172,7 @@ public final class Downloader {
                 if (done + n > file.size()) {
                     throw new DependencyFailedException("the hub sent more than the " + file.size() + " bytes it lists for " + file.name());
                 }
-                write(channel, buffer, n);
+                write(channel, part, buffer, n);
                 digest.update(buffer, 0, n);
                 done += n;
                 watchdog.alive();
@@ -181,14 +181,14 @@ public final class Downloader {
         }
     }
 
-    private static void write(FileChannel channel, byte[] buffer, int n) throws IOException {
+    private static void write(FileChannel channel, Path part, byte[] buffer, int n) throws IOException {
         ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
         try {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
         } catch (IOException e) {
-            throw new IOException("cannot write the download: " + e.getMessage(), e);
+            throw new IOException("cannot write " + part + ": " + e.getMessage(), e);
         }
     }
 
