@@ -3,8 +3,17 @@ package dev.basalt.cli;
 import dev.basalt.engine.gguf.GgmlType;
 import dev.basalt.engine.model.Architecture;
 import dev.basalt.engine.model.SyntheticModel;
+import dev.basalt.platform.config.BasaltConfig;
+import dev.basalt.platform.config.ConfigLoader;
+import dev.basalt.platform.config.DataDirectory;
+import dev.basalt.platform.hub.Downloader;
+import dev.basalt.platform.hub.HubClient;
+import dev.basalt.platform.hub.HubRepoRef;
+import dev.basalt.platform.hub.ModelPull;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,8 +21,70 @@ import picocli.CommandLine.Option;
 
 /** {@code basalt models}: model files. */
 @Command(name = "models", description = "Work with model files.",
-        subcommands = {ModelsCommand.Synth.class, CommandLine.HelpCommand.class})
+        subcommands = {ModelsCommand.Pull.class, ModelsCommand.Synth.class, CommandLine.HelpCommand.class})
 final class ModelsCommand {
+
+    /** {@code basalt models pull}: a GGUF model from the Hugging Face hub into the data directory. */
+    @Command(name = "pull", description = {
+            "Download a GGUF model from the Hugging Face hub into DIR/models/hub/ORG/REPO/.",
+            "An interrupted pull resumes where it stopped; the file is checked against the hub's SHA-256.",
+            "Set HF_TOKEN to an access token for private or gated models."})
+    static final class Pull implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Parameters(paramLabel = "MODEL",
+                description = "hf.co/ORG/REPO[:QUANT] (QUANT picks the .gguf, e.g. Q4_K_M), ORG/REPO or https://huggingface.co/ORG/REPO.")
+        String model;
+
+        @Option(names = "--file", paramLabel = "NAME", description = "The repository's file to pull, e.g. model-Q8_0.gguf.")
+        String file;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default $BASALT_DATA or ~/.basalt).")
+        Path data;
+
+        @Option(names = "--hub-url", paramLabel = "URL", description = "Hub to pull from (default: the hub.url setting, https://huggingface.co).")
+        String hubUrl;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> env = System.getenv();
+            Path dataDir = DataDirectory.resolve(data, env);
+            BasaltConfig config = ConfigLoader.load(dataDir.resolve(ConfigLoader.FILE_NAME), env,
+                    hubUrl == null ? Map.of() : Map.of("hub.url", hubUrl));
+            HubRepoRef ref = HubRepoRef.parse(model);
+            DataDirectory.ensureExists(dataDir);
+            HubClient hub = new HubClient(config.hub().url(), env.get("HF_TOKEN"));
+            ModelPull pull = new ModelPull(hub, new Downloader(hub), dataDir);
+            PrintWriter err = spec.commandLine().getErr();
+
+            ModelPull.Plan plan = pull.plan(ref, file);
+            err.printf("models: pulling %s from %s (%s) to %s%n", plan.file().name(), ref,
+                    ProgressBar.amount(plan.file().size(), ProgressBar.Unit.BYTES), plan.target());
+            ProgressBar bar = ProgressBar.forStderr(err, plan.file().name(), ProgressBar.Unit.BYTES);
+            // Ctrl-C ends the JVM mid-download; the .part stays, and the next pull continues it.
+            Thread interrupted = new Thread(() -> {
+                err.println();
+                err.println("models: interrupted; run the same command again to resume from " + plan.target() + ".part");
+                err.flush();
+            });
+            Runtime.getRuntime().addShutdownHook(interrupted);
+            Downloader.Result result;
+            try {
+                result = pull.fetch(plan, bar::update);
+            } finally {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            }
+            bar.finish((result.alreadyPresent() ? "models: already present, verified: " : "models: pulled and verified: ")
+                    + result.path());
+            err.println("models: serve it with: basalt serve --model ID=" + result.path());
+            err.flush();
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(result.path());
+            out.flush();
+            return 0;
+        }
+    }
 
     /** {@code basalt models synth}: random weights of a real model's shape, for tests and benchmarks. */
     @Command(name = "synth", description = "Write a random-weight GGUF model of a real shape (for benchmarks and tests).")

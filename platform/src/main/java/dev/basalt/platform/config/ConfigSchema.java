@@ -3,6 +3,8 @@ package dev.basalt.platform.config;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -126,6 +128,12 @@ final class ConfigSchema {
             return DataSize.parse(text);
         } else if (type == Path.class) {
             return Path.of(text);
+        } else if (type == URI.class) {
+            try {
+                return new URI(text.strip());
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("'" + text + "' is not a URL: " + e.getReason());
+            }
         }
         throw new IllegalStateException("unsupported config type " + type);
     }

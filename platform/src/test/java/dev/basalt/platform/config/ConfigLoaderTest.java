@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,6 +123,21 @@ class ConfigLoaderTest {
         String printed = ConfigLoader.toYaml(config);
         assertThat(printed).contains("port: 1234").contains("drainTimeout: 1500ms");
         assertThat(ConfigLoader.load(yaml(printed), Map.of(), Map.of())).isEqualTo(config);
+    }
+
+    @Test
+    void hubUrlComesFromFileEnvironmentOrFlagAndMustBeHttp() throws IOException {
+        assertThat(BasaltConfig.defaults().hub().url()).isEqualTo(URI.create("https://huggingface.co"));
+        Path file = yaml("hub:\n  url: https://mirror.example/hf\n");
+        assertThat(ConfigLoader.load(file, Map.of(), Map.of()).hub().url()).isEqualTo(URI.create("https://mirror.example/hf"));
+        assertThat(ConfigLoader.load(file, Map.of("BASALT_HUB_URL", "http://127.0.0.1:9"), Map.of()).hub().url())
+                .isEqualTo(URI.create("http://127.0.0.1:9"));
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("hub.url", "ftp://mirror.example")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("invalid configuration value for 'hub.url' (from command line): must be an http:// or https:// URL with a host, got ftp://mirror.example");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("BASALT_HUB_URL", "http://bad host"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'hub.url' (from environment variable BASALT_HUB_URL)")
+                .hasMessageContaining("is not a URL");
     }
 
     @Test
