@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamMetadataEvent;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
 import software.amazon.awssdk.services.bedrockruntime.model.MessageStartEvent;
@@ -93,6 +94,26 @@ class SlowModelIT {
             assertThatThrownBy(() -> stream.get(60, TimeUnit.SECONDS))
                     .cause().isInstanceOf(ModelStreamErrorException.class).hasMessageContaining("request timeout");
             assertThat(events.getFirst()).isInstanceOf(MessageStartEvent.class);
+        }
+    }
+
+    /** Shutting down drains: a stream in flight over HTTP/2 (the async SDK) runs to its end first. */
+    @Test
+    void shutdownLetsAStreamInFlightFinish(@TempDir Path dir) throws Exception {
+        TestServer server = start(dir, Map.of());
+        try (BedrockRuntimeAsyncClient async = Clients.aws(BedrockRuntimeAsyncClient.builder(), server)) {
+            List<ConverseStreamOutput> events = new CopyOnWriteArrayList<>();
+            var stream = async.converseStream(r -> r.modelId(MODEL)
+                            .messages(m -> m.role("user").content(c -> c.text("Tell me a story")))
+                            .inferenceConfig(c -> c.maxTokens(40).temperature(0f)),
+                    ConverseStreamResponseHandler.builder().subscriber(events::add).build());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (events.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            server.close(); // drains: returns once the stream has ended
+            stream.get(30, TimeUnit.SECONDS);
+            assertThat(events.getLast()).isInstanceOf(ConverseStreamMetadataEvent.class);
         }
     }
 }
