@@ -5,18 +5,24 @@ import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
 import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.InterpretException;
+import com.hubspot.jinjava.interpret.InvalidArgumentException;
+import com.hubspot.jinjava.interpret.InvalidInputException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.MacroTagCycleException;
 import com.hubspot.jinjava.interpret.OutputTooBigException;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.interpret.TemplateSyntaxException;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import com.hubspot.jinjava.tree.Node;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Pattern;
 import jinjava.javax.el.CompositeELResolver;
 
@@ -36,6 +42,8 @@ final class SandboxedJinja {
     private static final Pattern QUALIFIED_CLASS = Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*)");
 
     private final Jinjava jinjava;
+    private final Queue<Context> globalContexts = new ConcurrentLinkedQueue<>();
+    private volatile Node parsedTree;
     private final TemplateLimits limits;
     private final String source;
 
@@ -92,7 +100,7 @@ final class SandboxedJinja {
         BUDGET.set(new RenderBudget(limits));
         RenderResult result;
         try {
-            result = jinjava.renderForResult(source, variables);
+            result = renderOnPooledContext(variables);
         } catch (RenderBudget.Exhausted e) {
             throw limitExceeded(e.getMessage());
         } finally {
@@ -106,6 +114,57 @@ final class SandboxedJinja {
             }
         }
         return result.getOutput();
+    }
+
+    /**
+     * What {@code Jinjava.renderForResult} does, minus its per-render copy of the global context: building that copy
+     * registers every filter, function and tag again by reflection, most of a short render's time. A copy is taken
+     * from a pool instead and reset afterwards (as Jinjava resets its global context), so concurrent renders never
+     * share one.
+     */
+    private RenderResult renderOnPooledContext(Map<String, Object> variables) {
+        Context global = globalContexts.poll();
+        if (global == null) {
+            global = jinjava.getGlobalContextCopy();
+        }
+        Context context = new Context(global, variables, jinjava.getGlobalConfig().getDisabled());
+        JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, context, jinjava.getGlobalConfig());
+        JinjavaInterpreter.pushCurrent(interpreter);
+        try {
+            return new RenderResult(interpreter.render(parsed(interpreter), true), interpreter.getContext(),
+                    interpreter.getErrorsCopy());
+        } catch (TemplateSyntaxException e) {
+            return new RenderResult(TemplateError.fromException(e), interpreter.getContext(), interpreter.getErrorsCopy());
+        } catch (InterpretException e) {
+            return new RenderResult(TemplateError.fromSyntaxError(e), interpreter.getContext(), interpreter.getErrorsCopy());
+        } catch (InvalidArgumentException e) {
+            return new RenderResult(TemplateError.fromInvalidArgumentException(e), interpreter.getContext(),
+                    interpreter.getErrorsCopy());
+        } catch (InvalidInputException e) {
+            return new RenderResult(TemplateError.fromInvalidInputException(e), interpreter.getContext(),
+                    interpreter.getErrorsCopy());
+        } catch (RuntimeException e) {
+            return new RenderResult(TemplateError.fromException(e), interpreter.getContext(), interpreter.getErrorsCopy());
+        } finally {
+            JinjavaInterpreter.popCurrent();
+            global.reset();
+            globalContexts.offer(global);
+        }
+    }
+
+    /**
+     * The template's syntax tree, parsed once: rendering only reads it. A parse with errors is not kept, so every
+     * render reports them as the first one did.
+     */
+    private Node parsed(JinjavaInterpreter interpreter) {
+        Node tree = parsedTree;
+        if (tree == null) {
+            tree = interpreter.parse(source);
+            if (interpreter.getErrors().isEmpty()) {
+                parsedTree = tree;
+            }
+        }
+        return tree;
     }
 
     private static void charge(Node node, JinjavaInterpreter interpreter) {

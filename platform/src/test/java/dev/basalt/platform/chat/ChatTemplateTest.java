@@ -40,6 +40,39 @@ class ChatTemplateTest {
         assertThat(real(name).capabilities()).isEqualTo(new TemplateCapabilities(system, tools, toolCalls, toolResults));
     }
 
+    /**
+     * Renders share a parsed template and reuse pooled Jinjava contexts: many threads rendering different
+     * conversations at once must get exactly what rendering them one by one gives, and a failing render must leave
+     * nothing behind for the next one.
+     */
+    @Test
+    void concurrentRendersOfOneTemplateAreIndependent() throws Exception {
+        ChatTemplate template = ChatTemplate.compile("{% for m in messages %}{% set who = m.role %}<{{ who }}>"
+                + "{{ m.content }}{% if m.content == 'boom' %}{{ raise_exception('boom!') }}{% endif %}{% endfor %}",
+                new SpecialTokens("<s>", "</s>"));
+        List<List<ChatMessage>> conversations = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            conversations.add(List.of(ChatMessage.system("s" + i), ChatMessage.user(i % 10 == 0 ? "boom" : "u" + i)));
+        }
+        List<String> sequential = conversations.stream().map(c -> renderOrError(template, c)).toList();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            var futures = conversations.stream().map(c -> pool.submit(() -> renderOrError(template, c))).toList();
+            for (int i = 0; i < futures.size(); i++) {
+                assertThat(futures.get(i).get()).isEqualTo(sequential.get(i));
+            }
+        }
+        assertThat(sequential.get(1)).isEqualTo("<system>s1<user>u1");
+        assertThat(sequential.get(0)).startsWith("error: ").contains("boom!");
+    }
+
+    private static String renderOrError(ChatTemplate template, List<ChatMessage> conversation) {
+        try {
+            return template.render(conversation, List.of(), false);
+        } catch (ValidationException e) {
+            return "error: " + e.getMessage();
+        }
+    }
+
     @Test
     void aTemplateThatRejectsSystemMessagesGetsThemInTheFirstUserTurn() {
         ChatTemplate noSystem = inline("""
