@@ -20,14 +20,16 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClientBuilder;
 import software.amazon.awssdk.services.bedrockruntime.auth.scheme.BedrockRuntimeAuthSchemeProvider;
 import software.amazon.awssdk.services.bedrockruntime.model.BedrockRuntimeException;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
 
 /**
- * The unmodified AWS SDK and openai-java against a whole Basalt: the right keys reach the route layer (an
- * operation that does not exist yet still answers UnknownOperationException), wrong ones get AWS's 403s.
+ * The unmodified AWS SDK and openai-java against a whole Basalt: the right keys reach the route layer (a model that
+ * is not served answers ResourceNotFoundException), wrong ones get AWS's 403s.
  */
 @BasaltServerTest
 class AuthenticationIT {
@@ -107,6 +109,28 @@ class AuthenticationIT {
         converse(bearer(server, server.apiKey() + "x"), "basalt.none",
                 error(403, "UnrecognizedClientException", "The security token included in the request is invalid."));
         assertThat(sentAuthorization).containsExactly("Bearer " + server.apiKey(), "Bearer " + server.apiKey() + "x");
+    }
+
+    /** The async client (HTTP/2) signs differently from the sync one; a bearer key works for streams too. */
+    @Test
+    void theAsyncClientsStreamsAuthenticateWithSigV4AndBearerKeys(TestServer server) {
+        var sigV4 = BedrockRuntimeAsyncClient.builder().endpointOverride(server.uri()).region(Region.EU_CENTRAL_1)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(server.accessKeyId(), server.secretAccessKey())))
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
+        var bearer = BedrockRuntimeAsyncClient.builder().endpointOverride(server.uri()).region(Region.EU_CENTRAL_1)
+                .tokenProvider(() -> () -> server.apiKey())
+                .authSchemeProvider(BedrockRuntimeAuthSchemeProvider.defaultProvider(List.of("httpBearerAuth")))
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
+        for (var builder : List.of(sigV4, bearer)) {
+            try (BedrockRuntimeAsyncClient client = builder.build()) {
+                assertThatThrownBy(() -> client.converseStream(r -> r.modelId("basalt.none")
+                                .messages(m -> m.role("user").content(c -> c.text("hi"))),
+                        ConverseStreamResponseHandler.builder().subscriber(e -> { }).build()).join())
+                        .cause().isInstanceOfSatisfying(BedrockRuntimeException.class,
+                                error(404, "ResourceNotFoundException", "The model basalt.none does not exist."));
+            }
+        }
     }
 
     @Test
