@@ -20,15 +20,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamMetadataEvent;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
+import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamResponseHandler;
 import software.amazon.awssdk.services.bedrockruntime.model.MessageStartEvent;
 import software.amazon.awssdk.services.bedrockruntime.model.ModelStreamErrorException;
 import software.amazon.awssdk.services.bedrockruntime.model.ModelTimeoutException;
+import software.amazon.awssdk.services.bedrockruntime.model.ResponseStream;
 
 /**
  * Long generations: a model of SmolLM-135M's shape (random weights) takes tens of seconds for the 2000 tokens asked
@@ -58,11 +61,7 @@ class SlowModelIT {
                             .inferenceConfig(c -> c.maxTokens(2000).temperature(0f)),
                     ConverseStreamResponseHandler.builder()
                             .onEventStream(events -> events.limit(2).subscribe(seen::add)).build());
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (seen.size() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(seen).hasSize(2);
+            awaitSize(seen, 2);
 
             ConverseResponse next = async.converse(r -> r.modelId(MODEL)
                             .messages(m -> m.role("user").content(c -> c.text("Hi")))
@@ -71,6 +70,35 @@ class SlowModelIT {
             assertThat(next.usage().outputTokens()).isBetween(1, 2);
             abandoned.cancel(true);
         }
+    }
+
+    /** The same for InvokeModelWithResponseStream. */
+    @Test
+    void abandoningAnInvokeModelStreamFreesTheEngineSlot(@TempDir Path dir) throws Exception {
+        try (TestServer server = start(dir, Map.of());
+             BedrockRuntimeAsyncClient async = Clients.aws(BedrockRuntimeAsyncClient.builder(), server)) {
+            List<ResponseStream> seen = new CopyOnWriteArrayList<>();
+            var abandoned = async.invokeModelWithResponseStream(r -> r.modelId(MODEL).body(SdkBytes.fromUtf8String(
+                            "{\"prompt\":\"Tell me a long story\",\"max_gen_len\":2000,\"temperature\":0}")),
+                    InvokeModelWithResponseStreamResponseHandler.builder()
+                            .onEventStream(events -> events.limit(2).subscribe(seen::add)).build());
+            awaitSize(seen, 2);
+
+            var next = async.invokeModel(r -> r.modelId(MODEL)
+                            .body(SdkBytes.fromUtf8String("{\"prompt\":\"Hi\",\"max_gen_len\":2}")))
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(next.sdkHttpResponse().firstMatchingHeader("X-Amzn-Bedrock-Output-Token-Count"))
+                    .hasValueSatisfying(count -> assertThat(Integer.parseInt(count)).isBetween(1, 2));
+            abandoned.cancel(true);
+        }
+    }
+
+    private static void awaitSize(List<?> seen, int size) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (seen.size() < size && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(seen).hasSize(size);
     }
 
     @Test
@@ -107,10 +135,7 @@ class SlowModelIT {
                             .messages(m -> m.role("user").content(c -> c.text("Tell me a story")))
                             .inferenceConfig(c -> c.maxTokens(40).temperature(0f)),
                     ConverseStreamResponseHandler.builder().subscriber(events::add).build());
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (events.size() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            awaitSize(events, 2);
             server.close(); // drains: returns once the stream has ended
             stream.get(30, TimeUnit.SECONDS);
             assertThat(events.getLast()).isInstanceOf(ConverseStreamMetadataEvent.class);
