@@ -12,12 +12,15 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Self-hosted generative AI that speaks the Amazon Bedrock and OpenAI APIs.",
-        subcommands = {ServeCommand.class, ModelsCommand.class, BenchCommand.class, VersionCommand.class,
+        subcommands = {ServeCommand.class, ChatCommand.class, ModelsCommand.class, BenchCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BasaltCli {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors.")
     boolean debug;
+
+    /** Where interactive commands (chat) read their input. */
+    java.io.InputStream in = System.in;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -30,7 +33,13 @@ public final class BasaltCli {
 
     /** Runs the command line with the given output streams (tests capture them). */
     static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        return run(System.in, out, err, args);
+    }
+
+    /** Runs the command line with the given input and output streams (tests feed and capture them). */
+    static int run(java.io.InputStream in, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         BasaltCli root = new BasaltCli();
+        root.in = in;
         CommandLine cli = new CommandLine(root);
         cli.setOut(out);
         cli.setErr(err);

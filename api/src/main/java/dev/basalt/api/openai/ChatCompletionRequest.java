@@ -35,21 +35,13 @@ record ChatCompletionRequest(String model, ConverseRequest converse, boolean str
 
     /** Reads {@code body}; {@code contextLength} is the default token budget (OpenAI's default: up to the limit). */
     static ChatCompletionRequest read(JsonNode body, int contextLength) {
-        for (String field : OpenAiJson.fieldNames(body)) {
-            if (!KNOWN.contains(field) && !IGNORED.contains(field)) {
-                throw new ValidationException("Unrecognized request argument supplied: " + field, field);
-            }
-        }
+        OpenAiJson.checkFields(body, KNOWN, IGNORED);
         String model = OpenAiJson.requiredText(body, "model");
         if (OpenAiJson.optionalInt(body, "n", 1, 128, 1) != 1) {
             throw new ValidationException("Only n=1 is supported: ask again (with another seed) for more choices.", "n");
         }
         boolean stream = OpenAiJson.optionalBoolean(body, "stream", false);
-        JsonNode streamOptions = body.path("stream_options");
-        if (!streamOptions.isMissingNode() && !stream) {
-            throw new ValidationException("The 'stream_options' parameter is only allowed when 'stream' is enabled.",
-                    "stream_options");
-        }
+        boolean includeUsage = OpenAiJson.includeUsage(body, stream);
         boolean logprobs = OpenAiJson.optionalBoolean(body, "logprobs", false);
         if (body.has("top_logprobs") && !logprobs) {
             throw new ValidationException("'logprobs' must be true when 'top_logprobs' is given.", "top_logprobs");
@@ -63,55 +55,13 @@ record ChatCompletionRequest(String model, ConverseRequest converse, boolean str
         ConverseRequest converse = new ConverseRequest(messages(body.path("messages")), sampling, tools, choice,
                 responseFormat(body.path("response_format")));
         return new ChatCompletionRequest(model, converse, stream,
-                OpenAiJson.optionalBoolean(streamOptions, "include_usage", false), logprobs);
+                includeUsage, logprobs);
     }
 
     private static SamplingParams sampling(JsonNode body, int contextLength, boolean logprobs) {
-        SamplingParams.Builder params = SamplingParams.builder().temperature(1.0).topK(0).topP(1.0).minP(0)
-                .maxTokens(contextLength)
-                .temperature(OpenAiJson.optionalNumber(body, "temperature", 0, 2, 1))
-                .topP(OpenAiJson.optionalNumber(body, "top_p", 0, 1, 1))
-                .frequencyPenalty(OpenAiJson.optionalNumber(body, "frequency_penalty", -2, 2, 0))
-                .presencePenalty(OpenAiJson.optionalNumber(body, "presence_penalty", -2, 2, 0))
-                .stop(stop(body.path("stop")))
-                .logprobs(logprobs)
-                .topLogprobs(OpenAiJson.optionalInt(body, "top_logprobs", 0, SamplingParams.MAX_TOP_LOGPROBS, 0));
         String budget = body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
-        if (body.has(budget) && !body.get(budget).isNull()) {
-            params.maxTokens(OpenAiJson.optionalInt(body, budget, 1, Integer.MAX_VALUE, contextLength));
-        }
-        if (body.has("seed") && !body.get("seed").isNull()) {
-            if (!body.get("seed").isIntegralNumber()) {
-                throw new ValidationException("'seed' must be an integer.", "seed");
-            }
-            params.seed(body.get("seed").asLong());
-        }
-        try {
-            return params.build();
-        } catch (IllegalArgumentException e) {
-            throw new ValidationException(e.getMessage());
-        }
-    }
-
-    private static List<String> stop(JsonNode stop) {
-        if (stop.isMissingNode() || stop.isNull()) {
-            return List.of();
-        }
-        if (stop.isTextual()) {
-            return List.of(stop.asText());
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode s : OpenAiJson.array(stop, "stop")) {
-            if (!s.isTextual()) {
-                throw new ValidationException("'stop' must be a string or a list of strings.", "stop");
-            }
-            out.add(s.asText());
-        }
-        if (out.size() > SamplingParams.MAX_STOP_SEQUENCES) {
-            throw new ValidationException("'stop' holds at most " + SamplingParams.MAX_STOP_SEQUENCES + " sequences.",
-                    "stop");
-        }
-        return out;
+        return OpenAiSampling.read(body, OpenAiSampling.maxTokens(body, budget, contextLength), logprobs,
+                OpenAiJson.optionalInt(body, "top_logprobs", 0, SamplingParams.MAX_TOP_LOGPROBS, 0));
     }
 
     private static List<ChatMessage> messages(JsonNode messages) {

@@ -3,7 +3,6 @@ package dev.basalt.api.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.basalt.api.server.BasaltServer;
 import dev.basalt.api.server.JsonBody;
 import dev.basalt.engine.scheduler.StopReason;
 import dev.basalt.engine.scheduler.TokenEvent;
@@ -21,8 +20,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/chat/completions}: a whole {@code chat.completion}, or {@code chat.completion.chunk} server-sent
@@ -30,7 +27,6 @@ import org.slf4j.LoggerFactory;
  * Converse, so text, tool calls, stop reasons and usage agree across the two APIs.
  */
 final class ChatCompletions {
-    private static final Logger LOG = LoggerFactory.getLogger(ChatCompletions.class);
     private final ModelRegistry models;
     private final ConverseService converse;
 
@@ -101,9 +97,8 @@ final class ChatCompletions {
      */
     private static void streamChunks(Context ctx, ConverseStream stream, Reply reply, boolean includeUsage)
             throws IOException, InterruptedException {
-        SseResponse sse;
+        SseResponse sse = new SseResponse(ctx);
         try {
-            sse = new SseResponse(ctx);
             sse.data(reply.chunk(JsonBody.MAPPER.createObjectNode().put("role", "assistant").put("content", ""),
                     null, includeUsage));
             ArrayNode logprobs = JsonBody.MAPPER.createArrayNode();
@@ -137,19 +132,13 @@ final class ChatCompletions {
                         putLogprobs((ObjectNode) last.get("choices").get(0), reply, logprobs);
                         sse.data(last);
                         if (includeUsage) {
-                            ObjectNode usage = reply.base("chat.completion.chunk");
-                            usage.putArray("choices");
-                            usage.set("usage", usage(result));
-                            sse.data(usage);
+                            sse.data(usageChunk(reply.base("chat.completion.chunk"), result));
                         }
                         sse.done();
                         return;
                     }
                     case ConverseStream.Failed(BasaltException error) -> {
-                        if (error instanceof InternalException) {
-                            LOG.error("request {}: generation failed", BasaltServer.requestId(ctx), error);
-                        }
-                        sse.data(OpenAiErrors.of(error).body());
+                        sse.fail(error);
                         return;
                     }
                 }
@@ -159,7 +148,7 @@ final class ChatCompletions {
                 sse.data(chunk);
             }
         } catch (IOException clientGone) {
-            LOG.debug("request {}: client went away during the stream", BasaltServer.requestId(ctx), clientGone);
+            sse.clientGone(clientGone);
         }
     }
 
@@ -173,7 +162,8 @@ final class ChatCompletions {
         out.putNull("refusal");
     }
 
-    private static String finishReason(ConverseResult result) {
+    /** Also the text completions' finish reason (their replies never call tools). */
+    static String finishReason(ConverseResult result) {
         if (result.callsTools()) {
             return "tool_calls";
         }
@@ -181,7 +171,14 @@ final class ChatCompletions {
                 ? "length" : "stop";
     }
 
-    private static ObjectNode usage(ConverseResult result) {
+    /** The last chunk of a stream that asked for usage: no choices, and the usage. */
+    static ObjectNode usageChunk(ObjectNode base, ConverseResult result) {
+        base.putArray("choices");
+        base.set("usage", usage(result));
+        return base;
+    }
+
+    static ObjectNode usage(ConverseResult result) {
         ObjectNode usage = JsonBody.MAPPER.createObjectNode()
                 .put("prompt_tokens", result.inputTokens())
                 .put("completion_tokens", result.outputTokens())
@@ -193,6 +190,14 @@ final class ChatCompletions {
     /** OpenAI's call ids start with {@code call_}; the platform's {@code tooluse_} prefix is Bedrock's. */
     private static String callId(String toolUseId) {
         return "call_" + toolUseId.substring(toolUseId.indexOf('_') + 1);
+    }
+
+    /**
+     * A token as logprobs show it: its bytes read as UTF-8, so a token holding part of a character shows U+FFFD
+     * (as OpenAI's do; chat completions add the raw bytes).
+     */
+    static String tokenText(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** What every object of one reply shares, and how tokens are shown. */
@@ -226,7 +231,7 @@ final class ChatCompletions {
         private ObjectNode token(int token, float logprob) {
             byte[] bytes = tokenizer.tokenBytes(token);
             ObjectNode entry = JsonBody.MAPPER.createObjectNode()
-                    .put("token", new String(bytes, StandardCharsets.UTF_8)).put("logprob", logprob);
+                    .put("token", tokenText(bytes)).put("logprob", logprob);
             ArrayNode raw = entry.putArray("bytes");
             for (byte b : bytes) {
                 raw.add(b & 0xff);

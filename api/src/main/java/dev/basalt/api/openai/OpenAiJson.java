@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.platform.errors.ValidationException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Reading OpenAI request fields, with OpenAI's wording for wrong types and ranges and the field as {@code param}. */
 final class OpenAiJson {
@@ -11,6 +12,25 @@ final class OpenAiJson {
 
     static List<String> fieldNames(JsonNode node) {
         return node.properties().stream().map(Map.Entry::getKey).toList();
+    }
+
+    /** Unknown fields are 400s, as OpenAI answers them; {@code ignored} ones are accepted without effect. */
+    static void checkFields(JsonNode body, Set<String> known, Set<String> ignored) {
+        for (String field : fieldNames(body)) {
+            if (!known.contains(field) && !ignored.contains(field)) {
+                throw new ValidationException("Unrecognized request argument supplied: " + field, field);
+            }
+        }
+    }
+
+    /** {@code stream_options.include_usage}; the options are only allowed on a streamed request. */
+    static boolean includeUsage(JsonNode body, boolean stream) {
+        JsonNode streamOptions = body.path("stream_options");
+        if (!streamOptions.isMissingNode() && !stream) {
+            throw new ValidationException("The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+                    "stream_options");
+        }
+        return optionalBoolean(streamOptions, "include_usage", false);
     }
 
     static String requiredText(JsonNode node, String field, String where) {

@@ -13,19 +13,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 
-/** The OpenAI-compatible API under {@code /v1}: chat completions and the model list. */
+/** The OpenAI-compatible API under {@code /v1}: chat completions, legacy text completions and the model list. */
 public final class OpenAiRoutes implements ApiRoutes {
     private final ModelRegistry models;
     private final ChatCompletions chat;
+    private final TextCompletions text;
 
     public OpenAiRoutes(ModelRegistry models, ConverseService converse) {
         this.models = models;
         this.chat = new ChatCompletions(models, converse);
+        this.text = new TextCompletions(models, converse);
     }
 
     @Override
     public void register(RoutesConfig routes) {
         routes.post("/v1/chat/completions", chat::handle);
+        routes.post("/v1/completions", text::handle);
         routes.get("/v1/models", this::listModels);
         routes.get("/v1/models/<model>", ctx -> ctx.json(model(models.resolve(ctx.pathParam("model")))));
     }

@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -88,6 +89,19 @@ public final class CredentialsStore {
             return file + " (accessKeyId=" + read(file).get(ACCESS_KEY_ID) + ")";
         }
         return file + " (generated on first start)";
+    }
+
+    /**
+     * The API key a client on this machine uses to reach the server of {@code dataDir}: {@code BASALT_API_KEY}, else
+     * the one on file; empty when neither exists. Nothing is generated or written (a client must not do that).
+     */
+    public static Optional<String> apiKey(Path dataDir, Map<String, String> env) {
+        String fromEnv = blankToNull(env.get("BASALT_API_KEY"));
+        if (fromEnv != null) {
+            return Optional.of(fromEnv);
+        }
+        Path file = dataDir.resolve(FILE_NAME);
+        return Files.exists(file) ? Optional.ofNullable(read(file).get(API_KEY)) : Optional.empty();
     }
 
     private static Map<String, String> read(Path file) {

@@ -69,6 +69,15 @@ class CredentialsStoreTest {
     }
 
     @Test
+    void clientsReadTheApiKeyFromTheEnvironmentOrTheFileAndNeverCreateOne() {
+        assertThat(CredentialsStore.apiKey(dir, Map.of())).isEmpty();
+        assertThat(dir.resolve("credentials")).doesNotExist();
+        String stored = CredentialsStore.loadOrCreate(dir, Map.of()).credentials().apiKey();
+        assertThat(CredentialsStore.apiKey(dir, Map.of())).hasValue(stored);
+        assertThat(CredentialsStore.apiKey(dir, Map.of("BASALT_API_KEY", "bsk-env"))).hasValue("bsk-env");
+    }
+
+    @Test
     void describeNeverGeneratesNorShowsSecrets() {
         assertThat(CredentialsStore.describe(dir, Map.of())).contains("generated on first start");
         assertThat(dir.resolve("credentials")).doesNotExist();
