@@ -109,6 +109,14 @@ class ModelRegistryTest {
     }
 
     @Test
+    void preloadLoadsAtOnce() {
+        ModelRegistry registry = registryWith(10 * cost, a);
+        registry.preload("t.a");
+        assertThat(registry.resolve("t.a").isLoaded()).isTrue();
+        assertThat(loads).hasValue(1);
+    }
+
+    @Test
     void theLeastRecentlyUsedIdleModelUnloadsWhenTheBudgetIsFull() {
         ModelRegistry registry = registryWith(2 * cost, a, b, c);
         ServedModel ma = registry.resolve("t.a");
