@@ -7,6 +7,8 @@ import dev.basalt.api.bedrock.invoke.InvokeModelRoutes;
 import dev.basalt.api.openai.OpenAiRoutes;
 import dev.basalt.api.server.BasaltServer;
 import dev.basalt.engine.LanguageModel;
+import dev.basalt.platform.catalog.ModelCatalog;
+import dev.basalt.platform.catalog.ModelLoader;
 import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.config.BasaltConfig;
 import dev.basalt.platform.documents.DocumentText;
@@ -61,21 +63,26 @@ public final class BasaltApplication implements AutoCloseable {
     }
 
     /**
-     * Starts Basalt on {@code dataDir}, serving {@code modelSpecs} and accepting requests authenticated with
-     * {@code credentials}.
+     * Starts Basalt on {@code dataDir}, serving the models of its catalog and {@code modelSpecs} (loaded on first
+     * use, except {@code preload}) and accepting requests authenticated with {@code credentials}.
      */
     public static BasaltApplication start(Path dataDir, BasaltConfig config, RootCredentials credentials,
-                                          List<ModelSpec> modelSpecs) throws IOException {
+                                          List<ModelSpec> modelSpecs, List<String> preload) throws IOException {
         DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
         Database database = null;
         JvmGcMetrics gcMetrics = new JvmGcMetrics();
-        ModelRegistry models = new ModelRegistry();
+        ModelRegistry models = null;
         DocumentText documents = new DocumentText(DOCUMENT_PARSERS);
         try {
-            for (ModelSpec spec : modelSpecs) {
-                models.register(spec.id(), spec.file(), spec.options());
-            }
             database = Database.openSqlite(dataDir);
+            models = new ModelRegistry(new ModelCatalog(database)::list, LanguageModel.Options.defaults(),
+                    config.models().memoryBudget(), config.models().loadTimeout(), ModelLoader.ENGINE);
+            for (ModelSpec spec : modelSpecs) {
+                models.addTransient(spec.id(), spec.file(), spec.options());
+            }
+            for (String id : preload) {
+                models.preload(id);
+            }
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
             new JvmThreadMetrics().bindTo(metrics);
@@ -88,9 +95,11 @@ public final class BasaltApplication implements AutoCloseable {
                             new BedrockCatalogRoutes(models), new OpenAiRoutes(models, converse)));
             return new BasaltApplication(lock, database, gcMetrics, models, documents, server,
                     server.uri(config.server().host()));
-        } catch (RuntimeException | Error | IOException e) {
+        } catch (RuntimeException | Error e) {
             documents.close();
-            models.close();
+            if (models != null) {
+                models.close();
+            }
             gcMetrics.close();
             if (database != null) {
                 database.close();
@@ -98,6 +107,12 @@ public final class BasaltApplication implements AutoCloseable {
             lock.close();
             throw e;
         }
+    }
+
+    /** As {@link #start(Path, BasaltConfig, RootCredentials, List, List)}, preloading nothing. */
+    public static BasaltApplication start(Path dataDir, BasaltConfig config, RootCredentials credentials,
+                                          List<ModelSpec> modelSpecs) throws IOException {
+        return start(dataDir, config, credentials, modelSpecs, List.of());
     }
 
     /** Where the server listens, e.g. {@code http://127.0.0.1:8080}. */

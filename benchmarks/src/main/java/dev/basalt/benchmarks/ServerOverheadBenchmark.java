@@ -6,7 +6,7 @@ import dev.basalt.engine.gguf.GgmlType;
 import dev.basalt.engine.model.Architecture;
 import dev.basalt.engine.model.SyntheticModel;
 import dev.basalt.engine.sampling.SamplingParams;
-import dev.basalt.platform.catalog.RegisteredModel;
+import dev.basalt.platform.catalog.ServedModel;
 import dev.basalt.platform.chat.ChatMessage;
 import dev.basalt.platform.config.ConfigLoader;
 import dev.basalt.platform.runtime.ConverseRequest;
@@ -106,7 +106,7 @@ public final class ServerOverheadBenchmark {
                      credentials.accessKeyId(), credentials.secretAccessKey());
              BedrockRuntimeAsyncClient async = Clients.aws(BedrockRuntimeAsyncClient.builder(),
                      app.uri(), credentials.accessKeyId(), credentials.secretAccessKey())) {
-            RegisteredModel model = app.models().resolve(MODEL);
+            ServedModel model = app.models().resolve(MODEL);
             ConverseService direct = new ConverseService(Duration.ofMinutes(10));
             System.out.printf(Locale.ROOT, "model: synthetic %s Q8_0, %d engine threads, %d runs after %d warm-up, "
                             + "%d cores%n", settings.shape(), settings.threads(), settings.runs(), settings.warmup(),
@@ -144,7 +144,7 @@ public final class ServerOverheadBenchmark {
     }
 
     private static Paired measureStream(Settings settings, int tokens, BedrockRuntimeAsyncClient async,
-                                        ConverseService direct, RegisteredModel model) {
+                                        ConverseService direct, ServedModel model) {
         return measure(settings, () -> {
             AtomicInteger generated = new AtomicInteger();
             async.converseStream(r -> r.modelId(MODEL)

@@ -3,6 +3,8 @@ package dev.basalt.cli;
 import dev.basalt.engine.gguf.GgmlType;
 import dev.basalt.engine.model.Architecture;
 import dev.basalt.engine.model.SyntheticModel;
+import dev.basalt.platform.catalog.ModelCatalog;
+import dev.basalt.platform.catalog.ModelImport;
 import dev.basalt.platform.config.BasaltConfig;
 import dev.basalt.platform.config.ConfigLoader;
 import dev.basalt.platform.config.DataDirectory;
@@ -10,9 +12,11 @@ import dev.basalt.platform.hub.Downloader;
 import dev.basalt.platform.hub.HubClient;
 import dev.basalt.platform.hub.HubRepoRef;
 import dev.basalt.platform.hub.ModelPull;
+import dev.basalt.platform.storage.Database;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -20,14 +24,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code basalt models}: model files. */
-@Command(name = "models", description = "Work with model files.",
-        subcommands = {ModelsCommand.Pull.class, ModelsCommand.Synth.class, CommandLine.HelpCommand.class})
+@Command(name = "models", description = "Work with model files and the model catalog.",
+        subcommands = {CatalogCommands.Import.class, ModelsCommand.Pull.class, CatalogCommands.ListModels.class,
+                CatalogCommands.Show.class, CatalogCommands.Remove.class, ModelsCommand.Synth.class,
+                CommandLine.HelpCommand.class})
 final class ModelsCommand {
 
     /** {@code basalt models pull}: a GGUF model from the Hugging Face hub into the data directory. */
     @Command(name = "pull", description = {
             "Download a GGUF model from the Hugging Face hub into DIR/models/hub/ORG/REPO/.",
             "An interrupted pull resumes where it stopped; the file is checked against the hub's SHA-256.",
+            "The model then joins the catalog (basalt models list), as --id or hf.ORG.REPO-QUANT.",
             "Set HF_TOKEN to an access token for private or gated models."})
     static final class Pull implements Callable<Integer> {
         @CommandLine.Spec
@@ -42,6 +49,9 @@ final class ModelsCommand {
 
         @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default $BASALT_DATA or ~/.basalt).")
         Path data;
+
+        @Option(names = "--id", paramLabel = "ID", description = "Catalog id (default hf.ORG.REPO-QUANT, lower-case).")
+        String id;
 
         @Option(names = "--hub-url", paramLabel = "URL", description = "Hub to pull from (default: the hub.url setting, https://huggingface.co).")
         String hubUrl;
@@ -77,7 +87,12 @@ final class ModelsCommand {
             }
             bar.finish((result.alreadyPresent() ? "models: already present, verified: " : "models: pulled and verified: ")
                     + result.path());
-            err.println("models: serve it with: basalt serve --model ID=" + result.path());
+            try (Database database = Database.openSqlite(dataDir)) {
+                ModelImport.Registration registration = new ModelImport(new ModelCatalog(database), dataDir,
+                        Clock.systemUTC()).registerPull(ref, result.path(), plan.file().sha256(), id);
+                err.println("models: " + (registration.alreadyRegistered() ? "already in the catalog as " : "added to the catalog as ")
+                        + registration.entry().id() + "; basalt serve serves it");
+            }
             err.flush();
             PrintWriter out = spec.commandLine().getOut();
             out.println(result.path());

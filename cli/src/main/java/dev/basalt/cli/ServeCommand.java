@@ -31,8 +31,13 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Path data;
 
     @Option(names = "--model", paramLabel = "ID=PATH",
-            description = "Serve the GGUF model at PATH as model id ID (repeatable), e.g. basalt.tiny=models/tiny.gguf.")
+            description = {"Also serve the GGUF model at PATH as model id ID (repeatable), e.g. basalt.tiny=models/tiny.gguf;",
+                    "not added to the catalog. The catalog's models (basalt models list) are always served."})
     private List<String> models = new ArrayList<>();
+
+    @Option(names = "--preload", paramLabel = "ID",
+            description = "Load this model at start instead of at its first request (repeatable).")
+    private List<String> preload = new ArrayList<>();
 
     @Option(names = "--print-config", description = "Print the effective configuration (secrets redacted) and exit.")
     boolean printConfig;
@@ -75,7 +80,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
         DataDirectory.ensureExists(dataDir);
         CredentialsStore.Loaded credentials = CredentialsStore.loadOrCreate(dataDir, env);
-        BasaltApplication app = BasaltApplication.start(dataDir, config, credentials.credentials(), modelSpecs());
+        BasaltApplication app = BasaltApplication.start(dataDir, config, credentials.credentials(), modelSpecs(),
+                preload);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("basalt: stopping (draining in-flight requests for up to "

@@ -47,11 +47,12 @@ class PullCommandTest {
                 .contains("models: pulling tinystories-656k-q8_0.gguf from hf.co/acme/TinyStories-GGUF:Q8_0 (732 KiB)")
                 .contains("tinystories-656k-q8_0.gguf 100% 732 KiB / 732 KiB")
                 .contains("models: pulled and verified: " + expected)
-                .contains("basalt serve --model ID=" + expected);
+                .contains("models: added to the catalog as hf.acme.tinystories-gguf-q8_0");
 
         assertThat(basalt("models", "pull", "acme/TinyStories-GGUF", "--file", "tinystories-656k-q8_0.gguf",
                 "--data", data.toString(), "--hub-url", hub.uri().toString())).as(err.toString()).isZero();
-        assertThat(err.toString()).contains("models: already present, verified: " + expected);
+        assertThat(err.toString()).contains("models: already present, verified: " + expected)
+                .contains("models: already in the catalog as hf.acme.tinystories-gguf-q8_0");
         assertThat(hub.downloads()).hasSize(1);
     }
 

@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.basalt.api.server.ApiRoutes;
 import dev.basalt.api.server.JsonBody;
 import dev.basalt.platform.catalog.ModelRegistry;
-import dev.basalt.platform.catalog.RegisteredModel;
+import dev.basalt.platform.catalog.ServedModel;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.function.Predicate;
 
-/** The catalog part of the {@code bedrock} control plane: ListFoundationModels and GetFoundationModel. */
+/**
+ * The catalog part of the {@code bedrock} control plane: ListFoundationModels and GetFoundationModel, over every
+ * model served (catalogued and {@code --model}), loaded or not; neither loads a model.
+ */
 public final class BedrockCatalogRoutes implements ApiRoutes {
     /** The region ARNs name; a self-hosted server has one location. */
     static final String REGION = "us-east-1";
@@ -30,7 +33,7 @@ public final class BedrockCatalogRoutes implements ApiRoutes {
 
     private void list(Context ctx) {
         // Every model served here is a text model, streamed, on demand, fine-tunable later: filters compare to that.
-        Predicate<RegisteredModel> filter = m -> matches(ctx.queryParam("byProvider"), m.providerName())
+        Predicate<ServedModel> filter = m -> matches(ctx.queryParam("byProvider"), m.providerName())
                 && matches(ctx.queryParam("byOutputModality"), "TEXT")
                 && matches(ctx.queryParam("byInferenceType"), "ON_DEMAND")
                 && ctx.queryParam("byCustomizationType") == null;
@@ -41,7 +44,7 @@ public final class BedrockCatalogRoutes implements ApiRoutes {
     }
 
     private void get(Context ctx) {
-        RegisteredModel model = models.resolve(ctx.pathParam("modelIdentifier"));
+        ServedModel model = models.resolve(ctx.pathParam("modelIdentifier"));
         ObjectNode out = JsonBody.MAPPER.createObjectNode();
         describe(model, out.putObject("modelDetails"));
         ctx.json(out);
@@ -51,10 +54,10 @@ public final class BedrockCatalogRoutes implements ApiRoutes {
         return filter == null || filter.equalsIgnoreCase(value);
     }
 
-    private static void describe(RegisteredModel model, ObjectNode out) {
+    private static void describe(ServedModel model, ObjectNode out) {
         out.put("modelArn", model.arn(REGION));
         out.put("modelId", model.id());
-        out.put("modelName", model.model().info().name());
+        out.put("modelName", model.name());
         out.put("providerName", model.providerName());
         strings(out.putArray("inputModalities"), List.of("TEXT"));
         strings(out.putArray("outputModalities"), List.of("TEXT"));

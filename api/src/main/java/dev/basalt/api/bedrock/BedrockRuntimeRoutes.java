@@ -7,7 +7,7 @@ import dev.basalt.api.bedrock.invoke.ModelFamilies;
 import dev.basalt.api.server.ApiRoutes;
 import dev.basalt.api.server.JsonBody;
 import dev.basalt.platform.catalog.ModelRegistry;
-import dev.basalt.platform.catalog.RegisteredModel;
+import dev.basalt.platform.catalog.ServedModel;
 import dev.basalt.platform.documents.DocumentText;
 import dev.basalt.platform.errors.ValidationException;
 import dev.basalt.platform.runtime.ConverseRequest;
@@ -47,7 +47,7 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
 
     private void converse(Context ctx) {
         JsonNode body = JsonBody.readTree(ctx);
-        RegisteredModel model = models.resolve(ctx.pathParam("modelId"));
+        ServedModel model = models.resolve(ctx.pathParam("modelId"));
         ConverseRequestReader request = new ConverseRequestReader(body, documents);
         ConverseResult result = converse.converse(model, request.request());
         ObjectNode out = JsonBody.MAPPER.createObjectNode();
@@ -73,7 +73,7 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
      */
     private void converseStream(Context ctx) {
         JsonNode body = JsonBody.readTree(ctx);
-        RegisteredModel model = models.resolve(ctx.pathParam("modelId"));
+        ServedModel model = models.resolve(ctx.pathParam("modelId"));
         ConverseRequestReader request = new ConverseRequestReader(body, documents);
         EventStreamRelay.relay(ctx, converse.stream(model, request.request()), new EventStreamRelay.Writer() {
             private int block;
@@ -163,7 +163,7 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
 
     private void countTokens(Context ctx) {
         JsonNode body = JsonBody.readTree(ctx);
-        RegisteredModel model = models.resolve(ctx.pathParam("modelId"));
+        ServedModel model = models.resolve(ctx.pathParam("modelId"));
         JsonNode input = body.path("input");
         int tokens;
         if (input.path("converse").isObject()) {

@@ -8,7 +8,9 @@ import dev.basalt.engine.scheduler.StopReason;
 import dev.basalt.engine.scheduler.TokenEvent;
 import dev.basalt.engine.tokenizer.Tokenizer;
 import dev.basalt.platform.catalog.ModelRegistry;
+import dev.basalt.platform.catalog.ModelLease;
 import dev.basalt.platform.catalog.RegisteredModel;
+import dev.basalt.platform.catalog.ServedModel;
 import dev.basalt.platform.errors.BasaltException;
 import dev.basalt.platform.errors.InternalException;
 import dev.basalt.platform.runtime.ConverseResult;
@@ -37,15 +39,19 @@ final class ChatCompletions {
 
     void handle(Context ctx) throws IOException {
         JsonNode body = JsonBody.readTree(ctx);
-        RegisteredModel model = models.resolve(OpenAiJson.requiredText(body, "model"));
-        ChatCompletionRequest request = ChatCompletionRequest.read(body, model.model().info().contextLength());
-        Reply reply = new Reply("chatcmpl-" + UUID.randomUUID().toString().replace("-", ""),
-                Instant.now().getEpochSecond(), request.model(), model.model().tokenizer(), request.logprobs());
-        try (ConverseStream stream = converse.stream(model, request.converse())) {
-            if (request.stream()) {
-                streamChunks(ctx, stream, reply, request.includeUsage());
-            } else {
-                ctx.json(whole(stream, reply));
+        ServedModel served = models.resolve(OpenAiJson.requiredText(body, "model"));
+        // The default token budget and the log-probability token texts need the loaded model: hold it throughout.
+        try (ModelLease lease = served.acquire()) {
+            RegisteredModel model = lease.model();
+            ChatCompletionRequest request = ChatCompletionRequest.read(body, model.model().info().contextLength());
+            Reply reply = new Reply("chatcmpl-" + UUID.randomUUID().toString().replace("-", ""),
+                    Instant.now().getEpochSecond(), request.model(), model.model().tokenizer(), request.logprobs());
+            try (ConverseStream stream = converse.stream(served, request.converse())) {
+                if (request.stream()) {
+                    streamChunks(ctx, stream, reply, request.includeUsage());
+                } else {
+                    ctx.json(whole(stream, reply));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

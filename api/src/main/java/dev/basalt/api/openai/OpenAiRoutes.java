@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.basalt.api.server.ApiRoutes;
 import dev.basalt.api.server.JsonBody;
 import dev.basalt.platform.catalog.ModelRegistry;
-import dev.basalt.platform.catalog.RegisteredModel;
+import dev.basalt.platform.catalog.ServedModel;
 import dev.basalt.platform.runtime.ConverseService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -41,7 +41,7 @@ public final class OpenAiRoutes implements ApiRoutes {
     }
 
     /** {@code created} is when the model file was written: the closest thing to a release date a file has. */
-    private static ObjectNode model(RegisteredModel model) {
+    private static ObjectNode model(ServedModel model) {
         try {
             return JsonBody.MAPPER.createObjectNode().put("id", model.id()).put("object", "model")
                     .put("created", Files.getLastModifiedTime(model.file()).toInstant().getEpochSecond())

@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.basalt.api.server.JsonBody;
 import dev.basalt.engine.scheduler.TokenEvent;
 import dev.basalt.engine.tokenizer.Tokenizer;
+import dev.basalt.platform.catalog.ModelLease;
 import dev.basalt.platform.catalog.ModelRegistry;
-import dev.basalt.platform.catalog.RegisteredModel;
+import dev.basalt.platform.catalog.ServedModel;
 import dev.basalt.platform.errors.BasaltException;
 import dev.basalt.platform.errors.InternalException;
 import dev.basalt.platform.runtime.ConverseResult;
@@ -35,11 +36,13 @@ final class TextCompletions {
     void handle(Context ctx) throws IOException {
         JsonNode body = JsonBody.readTree(ctx);
         TextCompletionRequest request = TextCompletionRequest.read(body);
-        RegisteredModel model = models.resolve(request.model());
+        ServedModel served = models.resolve(request.model());
         Reply reply = new Reply("cmpl-" + UUID.randomUUID().toString().replace("-", ""),
                 Instant.now().getEpochSecond(), request.model(), request.includeUsage());
-        try (ConverseStream stream = converse.streamPrompt(model, request.prompt(), request.sampling())) {
-            Logprobs logprobs = request.logprobs() < 0 ? null : new Logprobs(model.model().tokenizer());
+        // The log-probability token texts need the loaded tokenizer: hold the model throughout.
+        try (ModelLease lease = served.acquire();
+             ConverseStream stream = converse.streamPrompt(served, request.prompt(), request.sampling())) {
+            Logprobs logprobs = request.logprobs() < 0 ? null : new Logprobs(lease.model().model().tokenizer());
             String echo = request.echo() ? request.prompt() : "";
             if (request.stream()) {
                 streamChunks(ctx, stream, reply, echo, logprobs);

@@ -5,8 +5,9 @@ package dev.basalt.platform.config;
  * {@code BASALT_*} environment variables, then command-line flags (see {@link ConfigLoader}). Each section
  * is a record; a record component is a key ({@code server.port} ↔ {@code BASALT_SERVER_PORT}).
  */
-public record BasaltConfig(ServerConfig server, InferenceConfig inference, HubConfig hub) {
+public record BasaltConfig(ServerConfig server, InferenceConfig inference, HubConfig hub, ModelsConfig models) {
     public static BasaltConfig defaults() {
-        return new BasaltConfig(ServerConfig.defaults(), InferenceConfig.defaults(), HubConfig.defaults());
+        return new BasaltConfig(ServerConfig.defaults(), InferenceConfig.defaults(), HubConfig.defaults(),
+                ModelsConfig.defaults());
     }
 }

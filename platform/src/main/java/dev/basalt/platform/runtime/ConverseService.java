@@ -6,7 +6,9 @@ import dev.basalt.engine.sampling.SamplingParams;
 import dev.basalt.engine.scheduler.EngineBusyException;
 import dev.basalt.engine.scheduler.GenerationRequest;
 import dev.basalt.engine.tokenizer.Tokenizer;
+import dev.basalt.platform.catalog.ModelLease;
 import dev.basalt.platform.catalog.RegisteredModel;
+import dev.basalt.platform.catalog.ServedModel;
 import dev.basalt.platform.chat.ChatMessage;
 import dev.basalt.platform.chat.ChatRole;
 import dev.basalt.platform.chat.ToolDefinition;
@@ -19,7 +21,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
-/** Converse and CountTokens on a registered model. */
+/**
+ * Converse and CountTokens on a served model. Each call holds a {@link ModelLease} on the model (loading it if
+ * needed) for as long as it uses it: a stream until it is closed, a count until it returns.
+ */
 public final class ConverseService {
     private static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(1);
     /**
@@ -28,6 +33,8 @@ public final class ConverseService {
      * hold several object alternatives at once. A name is at most 64 characters, which this budget covers.
      */
     private static final int CHOOSE_TOOL_MAX_TOKENS = 96;
+    /** The tool-choosing stream runs inside the lease of the reply that follows it. */
+    private static final Runnable NOTHING_TO_RELEASE = () -> { };
 
     private final Duration requestTimeout;
 
@@ -37,7 +44,7 @@ public final class ConverseService {
     }
 
     /** Runs the conversation to completion; the caller's thread waits (the engine runs on its own threads). */
-    public ConverseResult converse(RegisteredModel model, ConverseRequest request) {
+    public ConverseResult converse(ServedModel model, ConverseRequest request) {
         try (ConverseStream stream = stream(model, request)) {
             return stream.await();
         }
@@ -48,7 +55,18 @@ public final class ConverseService {
      * starts (validation, a full engine queue) are thrown here, so a protocol can still answer them with an
      * ordinary error response; later failures arrive as a {@link ConverseStream.Failed} event.
      */
-    public ConverseStream stream(RegisteredModel model, ConverseRequest request) {
+    public ConverseStream stream(ServedModel served, ConverseRequest request) {
+        ModelLease lease = served.acquire();
+        try {
+            return stream(lease, request);
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+    }
+
+    private ConverseStream stream(ModelLease lease, ConverseRequest request) {
+        RegisteredModel model = lease.model();
         SamplingParams sampling = request.sampling();
         checkMaxTokens(model, sampling);
         int[] prompt = prompt(model, request.messages(), request.tools());
@@ -57,7 +75,7 @@ public final class ConverseService {
         if (choice instanceof ToolChoice.Any && request.tools().size() > 1) {
             ConverseResult chosen;
             try (ConverseStream choosing = start(model, prompt, sampling.withMaxTokensAndNoStop(CHOOSE_TOOL_MAX_TOKENS),
-                    ToolCallGrammar.choosingTool(request.tools()), ReplyReader.PlainText::new, 0)) {
+                    ToolCallGrammar.choosingTool(request.tools()), ReplyReader.PlainText::new, 0, NOTHING_TO_RELEASE)) {
                 chosen = choosing.await();
             }
             choice = new ToolChoice.Named(ToolCallGrammar.chosenTool(chosen.text(), request.tools()));
@@ -66,21 +84,31 @@ public final class ConverseService {
         JsonConstraint constraint = choice instanceof ToolChoice.Auto
                 ? responseConstraint(request.responseFormat())
                 : ToolCallGrammar.forChoice(request.tools(), choice);
-        return start(model, prompt, sampling, constraint, out -> ReplyReader.forRequest(request, out), choosingTokens);
+        return start(model, prompt, sampling, constraint, out -> ReplyReader.forRequest(request, out), choosingTokens,
+                lease::close);
     }
 
     /**
      * Like {@link #stream} for a prompt the caller already formatted (InvokeModel's prompt-style bodies): the text
      * is tokenized as it is, special tokens included, with no chat template.
      */
-    public ConverseStream streamPrompt(RegisteredModel model, String prompt, SamplingParams sampling) {
-        checkMaxTokens(model, sampling);
-        return start(model, tokenize(model, prompt), sampling, null, ReplyReader.PlainText::new, 0);
+    public ConverseStream streamPrompt(ServedModel served, String prompt, SamplingParams sampling) {
+        ModelLease lease = served.acquire();
+        try {
+            RegisteredModel model = lease.model();
+            checkMaxTokens(model, sampling);
+            return start(model, tokenize(model, prompt), sampling, null, ReplyReader.PlainText::new, 0, lease::close);
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
     }
 
     /** How many tokens a caller-formatted prompt takes on this model (see {@link #streamPrompt}). */
-    public int countPromptTokens(RegisteredModel model, String prompt) {
-        return tokenize(model, prompt).length;
+    public int countPromptTokens(ServedModel served, String prompt) {
+        try (ModelLease lease = served.acquire()) {
+            return tokenize(lease.model(), prompt).length;
+        }
     }
 
     private static void checkMaxTokens(RegisteredModel model, SamplingParams sampling) {
@@ -92,13 +120,13 @@ public final class ConverseService {
     }
 
     private ConverseStream start(RegisteredModel model, int[] prompt, SamplingParams sampling, JsonConstraint constraint,
-                                 Function<ReplyBuilder, ReplyReader> readers, int earlierOutputTokens) {
+                                 Function<ReplyBuilder, ReplyReader> readers, int earlierOutputTokens, Runnable release) {
         try {
             GenerationRequest generation = new GenerationRequest(prompt, sampling, constraint); // empty: a validation error
             Tokenizer tokenizer = model.model().tokenizer();
             return ConverseStream.start(listener -> model.model().generate(generation, listener), readers,
                     ConverseService::translate, earlierOutputTokens, requestTimeout,
-                    token -> token >= 0 && !tokenizer.isEndOfGeneration(token));
+                    token -> token >= 0 && !tokenizer.isEndOfGeneration(token), release);
         } catch (RuntimeException e) {
             throw translate(e);
         }
@@ -119,8 +147,10 @@ public final class ConverseService {
     }
 
     /** How many tokens the conversation's prompt takes on this model. */
-    public int countTokens(RegisteredModel model, List<ChatMessage> messages, List<ToolDefinition> tools) {
-        return prompt(model, messages, tools).length;
+    public int countTokens(ServedModel served, List<ChatMessage> messages, List<ToolDefinition> tools) {
+        try (ModelLease lease = served.acquire()) {
+            return prompt(lease.model(), messages, tools).length;
+        }
     }
 
     /** The prompt tokens: the conversation rendered by the model's chat template. */

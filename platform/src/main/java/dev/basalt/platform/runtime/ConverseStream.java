@@ -57,10 +57,12 @@ public final class ConverseStream implements AutoCloseable {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Duration timeout;
     private final long deadline;
+    private final Runnable release;
     private volatile Generation generation;
 
-    private ConverseStream(Duration timeout) {
+    private ConverseStream(Duration timeout, Runnable release) {
         this.timeout = timeout;
+        this.release = release;
         this.deadline = System.nanoTime() + timeout.toNanos();
     }
 
@@ -69,13 +71,14 @@ public final class ConverseStream implements AutoCloseable {
      * text goes through the reader {@code readers} makes, which turns it into blocks; {@code translate} turns engine
      * failures into platform errors. {@code earlierOutputTokens} were generated for this reply before (choosing a
      * tool) and count in its usage. The whole generation must end within {@code timeout}. Log-probabilities are
-     * passed on for the tokens {@code isContent} accepts (not the end-of-generation token).
+     * passed on for the tokens {@code isContent} accepts (not the end-of-generation token). {@code release} runs when
+     * the stream is closed (the model's lease); when starting fails, it is the caller's to run.
      */
     static ConverseStream start(Function<GenerationListener, Generation> starter,
                                 Function<ReplyBuilder, ReplyReader> readers,
                                 Function<Throwable, BasaltException> translate, int earlierOutputTokens,
-                                Duration timeout, IntPredicate isContent) {
-        ConverseStream stream = new ConverseStream(timeout);
+                                Duration timeout, IntPredicate isContent, Runnable release) {
+        ConverseStream stream = new ConverseStream(timeout, release);
         long start = System.nanoTime();
         ReplyReader reader = readers.apply(new ReplyBuilder(stream.events::add));
         stream.generation = starter.apply(new GenerationListener() {
@@ -138,9 +141,13 @@ public final class ConverseStream implements AutoCloseable {
         }
     }
 
-    /** Cancels the generation if it is still running; harmless after the end. */
+    /** Cancels the generation if it is still running and releases the model; harmless after the end. */
     @Override
     public void close() {
-        generation.cancel();
+        try {
+            generation.cancel();
+        } finally {
+            release.run();
+        }
     }
 }

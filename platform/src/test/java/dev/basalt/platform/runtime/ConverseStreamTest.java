@@ -19,12 +19,14 @@ import org.junit.jupiter.api.Test;
 class ConverseStreamTest {
     private final AtomicReference<GenerationListener> listener = new AtomicReference<>();
     private final AtomicInteger cancels = new AtomicInteger();
+    private final AtomicInteger releases = new AtomicInteger();
 
     private ConverseStream start(Duration timeout) {
         return ConverseStream.start(l -> {
             listener.set(l);
             return cancels::incrementAndGet;
-        }, ReplyReader.PlainText::new, e -> new ValidationException(e.getMessage()), 2, timeout, token -> true);
+        }, ReplyReader.PlainText::new, e -> new ValidationException(e.getMessage()), 2, timeout, token -> true,
+                releases::incrementAndGet);
     }
 
     @Test
@@ -43,8 +45,10 @@ class ConverseStreamTest {
                 assertThat(f.result().outputTokens()).isEqualTo(5);
                 assertThat(f.result().stopReason()).isEqualTo(StopReason.MAX_TOKENS);
             });
+            assertThat(releases).as("the model is held until the stream closes").hasValue(0);
         }
         assertThat(cancels).hasValue(1);
+        assertThat(releases).hasValue(1);
     }
 
     @Test

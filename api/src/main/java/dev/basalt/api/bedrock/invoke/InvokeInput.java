@@ -1,7 +1,7 @@
 package dev.basalt.api.bedrock.invoke;
 
 import dev.basalt.engine.sampling.SamplingParams;
-import dev.basalt.platform.catalog.RegisteredModel;
+import dev.basalt.platform.catalog.ServedModel;
 import dev.basalt.platform.runtime.ConverseRequest;
 import dev.basalt.platform.runtime.ConverseService;
 import dev.basalt.platform.runtime.ConverseStream;
@@ -11,31 +11,31 @@ import dev.basalt.platform.runtime.ConverseStream;
  * families), or a prompt the caller formatted already, tokenized as it is (prompt families).
  */
 public sealed interface InvokeInput {
-    ConverseStream start(ConverseService service, RegisteredModel model, SamplingParams sampling);
+    ConverseStream start(ConverseService service, ServedModel model, SamplingParams sampling);
 
-    int countTokens(ConverseService service, RegisteredModel model);
+    int countTokens(ConverseService service, ServedModel model);
 
     /** A conversation, with the tools it may call; its sampling is the invocation's. */
     record Conversation(ConverseRequest request) implements InvokeInput {
         @Override
-        public ConverseStream start(ConverseService service, RegisteredModel model, SamplingParams sampling) {
+        public ConverseStream start(ConverseService service, ServedModel model, SamplingParams sampling) {
             return service.stream(model, request);
         }
 
         @Override
-        public int countTokens(ConverseService service, RegisteredModel model) {
+        public int countTokens(ConverseService service, ServedModel model) {
             return service.countTokens(model, request.messages(), request.tools());
         }
     }
 
     record Prompt(String text) implements InvokeInput {
         @Override
-        public ConverseStream start(ConverseService service, RegisteredModel model, SamplingParams sampling) {
+        public ConverseStream start(ConverseService service, ServedModel model, SamplingParams sampling) {
             return service.streamPrompt(model, text, sampling);
         }
 
         @Override
-        public int countTokens(ConverseService service, RegisteredModel model) {
+        public int countTokens(ConverseService service, ServedModel model) {
             return service.countPromptTokens(model, text);
         }
     }

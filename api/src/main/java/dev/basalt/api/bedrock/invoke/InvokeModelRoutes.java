@@ -7,7 +7,7 @@ import dev.basalt.api.bedrock.EventStreamResponse;
 import dev.basalt.api.server.ApiRoutes;
 import dev.basalt.api.server.JsonBody;
 import dev.basalt.platform.catalog.ModelRegistry;
-import dev.basalt.platform.catalog.RegisteredModel;
+import dev.basalt.platform.catalog.ServedModel;
 import dev.basalt.platform.errors.ValidationException;
 import dev.basalt.platform.runtime.ConverseResult;
 import dev.basalt.platform.runtime.ConverseService;
@@ -50,7 +50,7 @@ public final class InvokeModelRoutes implements ApiRoutes {
     private void invoke(Context ctx) {
         requireJson("contentType", ctx.header("Content-Type"));
         requireJson("accept", ctx.header("Accept"));
-        RegisteredModel model = models.resolve(ctx.pathParam("modelId"));
+        ServedModel model = models.resolve(ctx.pathParam("modelId"));
         NativeInvocation invocation = ModelFamilies.parse(ctx.bodyAsBytes(), model.id());
         ConverseResult result;
         try (ConverseStream stream = invocation.input().start(converse, model, invocation.sampling())) {
@@ -69,7 +69,7 @@ public final class InvokeModelRoutes implements ApiRoutes {
     private void invokeWithResponseStream(Context ctx) {
         requireJson("contentType", ctx.header("Content-Type"));
         requireJson("accept", ctx.header(STREAM_ACCEPT_HEADER));
-        RegisteredModel model = models.resolve(ctx.pathParam("modelId"));
+        ServedModel model = models.resolve(ctx.pathParam("modelId"));
         NativeInvocation invocation = ModelFamilies.parse(ctx.bodyAsBytes(), model.id());
         // The first chunks carry the prompt's size, which the engine reports only at the end: count it first.
         NativeChunks chunks = invocation.chunks(invocation.input().countTokens(converse, model));
