@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 
 /** {@code basalt models}: model files. */
 @Command(name = "models", description = "Work with model files.",
-        subcommands = {ModelsCommand.Pull.class, ModelsCommand.Synth.class, CommandLine.HelpCommand.class})
+        subcommands = {ModelsCommand.Pull.class, ModelsCommand.Synth.class, ConvertCommand.class, CommandLine.HelpCommand.class})
 final class ModelsCommand {
 
     /** {@code basalt models pull}: a GGUF model from the Hugging Face hub into the data directory. */

@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Converts a Hugging Face model folder (config.json, safetensors weights, tokenizer.json) of a supported
@@ -231,14 +230,5 @@ public final class HfToGguf {
         long head = row / headDim;
         long within = row % headDim;
         return head * headDim + (within % 2) * (headDim / 2) + within / 2;
-    }
-
-    /** The names of supported Hugging Face architectures, for messages. */
-    public static String supportedArchitectures() {
-        return HfArchitecture.supported();
-    }
-
-    static String describe(List<GgmlType> types) {
-        return types.stream().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).collect(Collectors.joining(", "));
     }
 }

@@ -37,7 +37,7 @@ final class HfTokenizer {
     private static final int USER_DEFINED = 4;
     private static final int UNUSED = 5;
     private static final int BYTE = 6;
-    private static final Pattern BYTE_TOKEN = Pattern.compile("<0x[0-9A-F]{2}>");
+    private static final Pattern BYTE_TOKEN = Pattern.compile("<0x[0-9A-Fa-f]{2}>");
 
     /** The Split regexes of Llama 3's and Qwen2's tokenizer.json, which name llama.cpp's pre-tokenizers. */
     private static final Map<String, String> SPLIT_PRE_TOKENIZERS = Map.of(
@@ -56,9 +56,11 @@ final class HfTokenizer {
     private final Boolean addBos;
     private final Boolean addEos;
     private final String chatTemplate;
+    private final boolean addSpacePrefix;
 
     private HfTokenizer(String model, String pre, String[] tokens, float[] scores, int[] types, String[] merges,
-                        Map<String, Integer> specialIds, Boolean addBos, Boolean addEos, String chatTemplate) {
+                        Map<String, Integer> specialIds, Boolean addBos, Boolean addEos, String chatTemplate,
+                        boolean addSpacePrefix) {
         this.model = model;
         this.pre = pre;
         this.tokens = tokens;
@@ -69,6 +71,7 @@ final class HfTokenizer {
         this.addBos = addBos;
         this.addEos = addEos;
         this.chatTemplate = chatTemplate;
+        this.addSpacePrefix = addSpacePrefix;
     }
 
     /** Reads the folder's tokenizer; {@code vocabSize} (config.json's) is how many tokens the embedding has. */
@@ -150,7 +153,8 @@ final class HfTokenizer {
             addBos = templateStartsWithSpecialToken(json.path("post_processor"));
         }
         return new HfTokenizer(ggmlModel, pre, tokens, scores, types, mergeLines, specialIds, addBos,
-                flag(tokenizerConfig, "add_eos_token"), chatTemplate(folder, tokenizerConfig));
+                flag(tokenizerConfig, "add_eos_token"), chatTemplate(folder, tokenizerConfig),
+                sentencePiece && prependsSpace(json));
     }
 
     /** SentencePiece-style: spaces become U+2581 in the normalizer or pre-tokenizer, and back in the decoder. */
@@ -215,12 +219,7 @@ final class HfTokenizer {
      * not byte-level.
      */
     private static Optional<String> byteLevelPreTokenizer(JsonNode node) {
-        List<JsonNode> steps = new ArrayList<>();
-        if (node.path("type").asText().equals("Sequence")) {
-            node.path("pretokenizers").forEach(steps::add);
-        } else if (!node.isMissingNode() && !node.isNull()) {
-            steps.add(node);
-        }
+        List<JsonNode> steps = steps(node, "pretokenizers");
         if (steps.isEmpty() || !steps.getLast().path("type").asText().equals("ByteLevel")) {
             return Optional.empty();
         }
@@ -242,6 +241,31 @@ final class HfTokenizer {
         }
         throw new ModelConversionException(FILE + ": this byte-level pre_tokenizer is not supported yet: " + node
                 + "; supported: GPT-2's, Llama 3's, Qwen2's and SmolLM's");
+    }
+
+    /** The steps of a normalizer or pre-tokenizer: those of a Sequence, else the node itself (none when null). */
+    private static List<JsonNode> steps(JsonNode node, String sequenceKey) {
+        List<JsonNode> steps = new ArrayList<>();
+        if (node.path("type").asText().equals("Sequence")) {
+            node.path(sequenceKey).forEach(steps::add);
+        } else if (!node.isMissingNode() && !node.isNull()) {
+            steps.add(node);
+        }
+        return steps;
+    }
+
+    /**
+     * Whether a SentencePiece-style tokenizer puts {@code ▁} before the text: a Prepend normalizer (Llama 2,
+     * TinyStories) or a Metaspace pre-tokenizer that prepends (newer Llama/Mistral tokenizer.json files).
+     */
+    private static boolean prependsSpace(JsonNode json) {
+        boolean prepend = steps(json.path("normalizer"), "normalizers").stream()
+                .anyMatch(n -> n.path("type").asText().equals("Prepend") && n.path("prepend").asText().equals("\u2581"));
+        boolean metaspace = steps(json.path("pre_tokenizer"), "pretokenizers").stream()
+                .anyMatch(n -> n.path("type").asText().equals("Metaspace")
+                        && (n.has("prepend_scheme") ? !n.path("prepend_scheme").asText().equals("never")
+                                : n.path("add_prefix_space").asBoolean(true)));
+        return prepend || metaspace;
     }
 
     /** The id of a special token named (as text or as {"content": text}) in tokenizer_config or special_tokens_map. */
@@ -312,6 +336,9 @@ final class HfTokenizer {
             w.putArray("tokenizer.ggml.merges", new GgufArray(GgufValueType.STRING, merges.clone()));
         }
         specialIds.forEach((name, id) -> w.putUInt32("tokenizer.ggml." + name + "_token_id", id));
+        if (model.equals("llama") && !addSpacePrefix) { // the engine's default for llama is true
+            w.putBool("tokenizer.ggml.add_space_prefix", false);
+        }
         if (addBos != null) {
             w.putBool("tokenizer.ggml.add_bos_token", addBos);
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.basalt.engine.gguf.GgmlType;
 import dev.basalt.engine.gguf.GgufArray;
 import dev.basalt.engine.gguf.GgufFile;
@@ -14,6 +15,7 @@ import dev.basalt.engine.parallel.WorkerPool;
 import dev.basalt.engine.tokenizer.Tokenizer;
 import dev.basalt.testkit.ReferenceData;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * llama.cpp's greedy tokens and tokenizations.
  */
 class HfToGgufReferenceTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     Path dir;
 
@@ -52,6 +56,33 @@ class HfToGgufReferenceTest {
             assertSameMetadata(converted, expected);
             assertGreedyTokens(converted, golden);
             assertTokenizations(Tokenizer.fromGguf(converted), golden);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"never, false", "first, true"})
+    void sentencePieceSpacePrefixFollowsTheTokenizer(String prependScheme, boolean prefix) throws Exception {
+        Path folder = dir.resolve("hf");
+        Files.createDirectories(folder);
+        try (var files = Files.list(ReferenceData.require("models/tinystories-656k-hf"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, folder.resolve(f.getFileName()));
+            }
+        }
+        Path tokenizerJson = folder.resolve("tokenizer.json");
+        ObjectNode tokenizer = (ObjectNode) JSON.readTree(tokenizerJson.toFile());
+        tokenizer.putNull("normalizer");
+        tokenizer.putObject("pre_tokenizer").put("type", "Metaspace").put("replacement", "\u2581")
+                .put("prepend_scheme", prependScheme).put("split", false);
+        tokenizerJson.toFile().setWritable(true);
+        JSON.writeValue(tokenizerJson.toFile(), tokenizer);
+        Path out = dir.resolve("out.gguf");
+        HfToGguf.convert(folder, out, GgmlType.F32, HfToGguf.Progress.NONE);
+        try (GgufFile gguf = GgufFile.open(out)) {
+            assertThat(gguf.getBoolean("tokenizer.ggml.add_space_prefix", true)).isEqualTo(prefix);
+            Tokenizer t = Tokenizer.fromGguf(gguf);
+            byte[] first = t.tokenBytes(t.encode("Hello", false, false)[0]);
+            assertThat(first[0] == ' ').as("a space before the first word").isEqualTo(prefix);
         }
     }
 

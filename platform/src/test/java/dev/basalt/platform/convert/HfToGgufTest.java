@@ -145,6 +145,36 @@ class HfToGgufTest {
     }
 
     @Test
+    void shardedCheckpointsConvertLikeOneFile() throws Exception {
+        Path folder = llamaFolder();
+        Path single = dir.resolve("single.gguf");
+        HfToGguf.convert(folder, single, GgmlType.F32, HfToGguf.Progress.NONE);
+        SafetensorsBytes first = new SafetensorsBytes();
+        SafetensorsBytes second = new SafetensorsBytes();
+        ObjectNode weightMap = HfFolders.JSON.createObjectNode();
+        try (SafetensorsFile st = SafetensorsFile.open(folder.resolve("model.safetensors"))) {
+            for (SafetensorsTensor t : st.tensors().values()) {
+                boolean inFirst = t.name().contains("layers.0") || t.name().contains("embed");
+                (inFirst ? first : second).add(t.name(), "F32", t.shape(), t.data().toArray(ValueLayout.JAVA_BYTE));
+                weightMap.put(t.name(), inFirst ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
+            }
+        }
+        Files.delete(folder.resolve("model.safetensors"));
+        Files.write(folder.resolve("model-00001-of-00002.safetensors"), first.build());
+        Files.write(folder.resolve("model-00002-of-00002.safetensors"), second.build());
+        ObjectNode index = HfFolders.JSON.createObjectNode();
+        index.set("weight_map", weightMap);
+        HfFolders.JSON.writeValue(folder.resolve("model.safetensors.index.json").toFile(), index);
+        Path sharded = dir.resolve("sharded.gguf");
+        HfToGguf.convert(folder, sharded, GgmlType.F32, HfToGguf.Progress.NONE);
+        assertThat(Files.readAllBytes(sharded)).isEqualTo(Files.readAllBytes(single));
+
+        HfFolders.edit(folder, "model.safetensors.index.json",
+                i -> ((ObjectNode) i.get("weight_map")).put("model.norm.weight", "../elsewhere.safetensors"));
+        assertFails(folder, ModelConversionException.class, "names shard ../elsewhere.safetensors, which is not in");
+    }
+
+    @Test
     void missingFilesAreNamed() throws Exception {
         Path folder = llamaFolder();
         Files.delete(folder.resolve("tokenizer.json"));
