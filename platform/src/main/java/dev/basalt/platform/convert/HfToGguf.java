@@ -91,7 +91,7 @@ public final class HfToGguf {
         String a = c.architecture().engine.ggufName + ".";
         w.putString("general.architecture", c.architecture().engine.ggufName)
                 .putString("general.name", name)
-                .putUInt32("general.file_type", fileType(weights))
+                .putUInt32("general.file_type", weights.fileType())
                 .putUInt32(a + "context_length", c.contextLength())
                 .putUInt32(a + "embedding_length", c.hiddenSize())
                 .putUInt32(a + "block_count", c.layers())
@@ -108,17 +108,6 @@ public final class HfToGguf {
         if (c.ropeScaleFactor() > 0) {
             w.putString(a + "rope.scaling.type", "linear").putFloat32(a + "rope.scaling.factor", c.ropeScaleFactor());
         }
-    }
-
-    /** llama.cpp's LLAMA_FTYPE of a file whose matrices are all {@code t}. */
-    private static int fileType(GgmlType t) {
-        return switch (t) {
-            case F32 -> 0;
-            case F16 -> 1;
-            case Q8_0 -> 7;
-            case BF16 -> 32;
-            default -> throw new IllegalArgumentException(t.name());
-        };
     }
 
     /** Maps every HF tensor to its GGUF name, checking that each expected one is there with the config's shape. */

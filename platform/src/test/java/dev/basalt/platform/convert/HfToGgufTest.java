@@ -20,10 +20,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Synthetic models of each architecture written out as Hugging Face folders (by {@link HfFolders}, the
@@ -192,22 +196,6 @@ class HfToGgufTest {
     }
 
     @Test
-    void unknownArchitectureIsNamed() throws Exception {
-        Path folder = llamaFolder();
-        HfFolders.edit(folder, "config.json", c -> c.putArray("architectures").add("GPT2LMHeadModel"));
-        assertFails(folder, ModelConversionException.class,
-                "unsupported architecture [\"GPT2LMHeadModel\"] in config.json; supported: LlamaForCausalLM, MistralForCausalLM");
-    }
-
-    @Test
-    void shapesMustMatchTheConfig() throws Exception {
-        Path folder = llamaFolder();
-        HfFolders.edit(folder, "config.json", c -> c.put("intermediate_size", 512));
-        assertFails(folder, ModelConversionException.class,
-                "tensor model.layers.0.mlp.gate_proj.weight has shape [256, 128], but config.json implies [512, 128]");
-    }
-
-    @Test
     void missingAndLeftoverTensorsAreNamed() throws Exception {
         Path folder = llamaFolder();
         HfFolders.edit(folder, "config.json", c -> c.put("num_hidden_layers", 3));
@@ -226,13 +214,31 @@ class HfToGgufTest {
         assertFails(folder, SafetensorsFormatException.class, "safetensors file model.safetensors tensor");
     }
 
-    @Test
-    void badConfigValuesAreNamed() throws Exception {
+    static Stream<Arguments> badConfigs() {
+        return Stream.of(
+                Arguments.of("unknown architecture", (Consumer<ObjectNode>) c -> c.putArray("architectures").add("GPT2LMHeadModel"),
+                        "unsupported architecture [\"GPT2LMHeadModel\"] in config.json; supported: LlamaForCausalLM, MistralForCausalLM"),
+                Arguments.of("shape mismatch", (Consumer<ObjectNode>) c -> c.put("intermediate_size", 512),
+                        "tensor model.layers.0.mlp.gate_proj.weight has shape [256, 128], but config.json implies [512, 128]"),
+                Arguments.of("not a number", (Consumer<ObjectNode>) c -> c.put("hidden_size", "wide"),
+                        "config.json: hidden_size is \"wide\"; it must be a positive integer"),
+                Arguments.of("rope scaling", (Consumer<ObjectNode>) c -> c.putObject("rope_scaling").put("rope_type", "yarn"),
+                        "rope_scaling type 'yarn' is not supported yet"),
+                Arguments.of("heads", (Consumer<ObjectNode>) c -> c.put("num_key_value_heads", 3),
+                        "num_attention_heads 4 is not a multiple of num_key_value_heads 3"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badConfigs")
+    void badConfigsAreNamed(String what, Consumer<ObjectNode> change, String message) throws Exception {
         Path folder = llamaFolder();
-        HfFolders.edit(folder, "config.json", c -> c.put("hidden_size", "wide"));
-        assertFails(folder, ModelConversionException.class, "config.json: hidden_size is \"wide\"; it must be a positive integer");
-        HfFolders.edit(folder, "config.json", c -> c.put("hidden_size", 128).putObject("rope_scaling").put("rope_type", "yarn"));
-        assertFails(folder, ModelConversionException.class, "rope_scaling type 'yarn' is not supported yet");
+        HfFolders.edit(folder, "config.json", change);
+        assertFails(folder, ModelConversionException.class, message);
+    }
+
+    @Test
+    void configThatIsNotJsonIsNamed() throws Exception {
+        Path folder = llamaFolder();
         Files.writeString(folder.resolve("config.json"), "{\"architectures\": [");
         assertFails(folder, ModelConversionException.class, "config.json is not valid JSON");
     }
