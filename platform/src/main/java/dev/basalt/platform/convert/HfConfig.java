@@ -10,10 +10,11 @@ import java.nio.file.Path;
  *
  * @param hfArchitecture  the {@code architectures} entry that was recognised
  * @param ropeScaleFactor linear RoPE scaling factor, or 0 for none
+ * @param llama3Rope      Llama 3.1+ RoPE scaling, or null for none
  */
 record HfConfig(HfArchitecture architecture, String hfArchitecture, String modelType, int hiddenSize, int layers,
                 int heads, int kvHeads, int headDim, int intermediateSize, float rmsEps, float ropeTheta,
-                int contextLength, int vocabSize, boolean tiedEmbeddings, float ropeScaleFactor) {
+                int contextLength, int vocabSize, boolean tiedEmbeddings, float ropeScaleFactor, Llama3Rope llama3Rope) {
 
     static final String FILE = "config.json";
 
@@ -42,7 +43,8 @@ record HfConfig(HfArchitecture architecture, String hfArchitecture, String model
         return new HfConfig(arch, name, c.path("model_type").asText(""), hidden, positive(c, "num_hidden_layers"),
                 heads, kvHeads, headDim, positive(c, "intermediate_size"), (float) number(c, "rms_norm_eps", 1e-6),
                 (float) number(c, "rope_theta", 10000), positive(c, "max_position_embeddings"),
-                positive(c, "vocab_size"), c.path("tie_word_embeddings").asBoolean(false), ropeScaling(c));
+                positive(c, "vocab_size"), c.path("tie_word_embeddings").asBoolean(false), linearRopeScaling(c),
+                llama3RopeScaling(c, arch));
     }
 
     private static int positive(JsonNode c, String key) {
@@ -65,18 +67,31 @@ record HfConfig(HfArchitecture architecture, String hfArchitecture, String model
         return v.asDouble();
     }
 
-    /** Linear scaling is what the engine implements; the others change frequencies in ways it does not. */
-    private static float ropeScaling(JsonNode c) {
-        JsonNode s = c.get("rope_scaling");
-        if (s == null || s.isNull()) {
-            return 0;
+    /** {@code rope_scaling}'s type ("rope_type", or "type" in older configs); "default" when there is none. */
+    private static String ropeScalingType(JsonNode c) {
+        JsonNode s = c.path("rope_scaling");
+        String type = s.has("rope_type") ? s.path("rope_type").asText() : s.path("type").asText("default");
+        if (!type.equals("default") && !type.equals("linear") && !type.equals("llama3")) {
+            throw new ModelConversionException(FILE + ": rope_scaling type '" + type
+                    + "' is not supported yet; supported: linear, llama3");
         }
-        String type = s.has("rope_type") ? s.path("rope_type").asText() : s.path("type").asText();
-        return switch (type) {
-            case "default" -> 0;
-            case "linear" -> (float) number(s, "factor", 1);
-            default -> throw new ModelConversionException(FILE + ": rope_scaling type '" + type
-                    + "' is not supported yet; supported: linear");
-        };
+        return type;
+    }
+
+    private static float linearRopeScaling(JsonNode c) {
+        return ropeScalingType(c).equals("linear") ? (float) number(c.get("rope_scaling"), "factor", 1) : 0;
+    }
+
+    private static Llama3Rope llama3RopeScaling(JsonNode c, HfArchitecture arch) {
+        if (!ropeScalingType(c).equals("llama3")) {
+            return null;
+        }
+        if (arch != HfArchitecture.LLAMA) {
+            throw new ModelConversionException(FILE + ": llama3 rope_scaling is supported for llama models only");
+        }
+        JsonNode s = c.get("rope_scaling");
+        // llama.cpp's defaults, which are Llama 3.1's values.
+        return new Llama3Rope((float) number(s, "factor", 8), (float) number(s, "low_freq_factor", 1),
+                (float) number(s, "high_freq_factor", 4), (int) number(s, "original_max_position_embeddings", 8192));
     }
 }

@@ -70,6 +70,11 @@ public final class HfToGguf {
             long total = plans.stream().mapToLong(p -> p.source.data().byteSize()).sum();
             long[] done = {0};
             progress.update(0, total);
+            if (config.llama3Rope() != null) {
+                float[] divisors = config.llama3Rope().frequencyDivisors(config.ropeTheta(), config.headDim());
+                writer.tensor("rope_freqs.weight", GgmlType.F32, new long[] {divisors.length},
+                        () -> MemorySegment.ofArray(Quantization.quantize(GgmlType.F32, divisors)));
+            }
             for (Plan p : plans) {
                 long[] shape = p.source.shape();
                 long[] dims = shape.length == 1 ? new long[] {shape[0]} : new long[] {shape[1], shape[0]};
@@ -82,7 +87,8 @@ public final class HfToGguf {
             }
             writer.write(out);
             long parameters = plans.stream().mapToLong(p -> p.source.elementCount()).sum();
-            return new Result(out, config.hfArchitecture(), config.architecture().engine.ggufName, plans.size(), parameters,
+            return new Result(out, config.hfArchitecture(), config.architecture().engine.ggufName,
+                    plans.size() + (config.llama3Rope() == null ? 0 : 1), parameters,
                     tokenizer.size());
         }
     }

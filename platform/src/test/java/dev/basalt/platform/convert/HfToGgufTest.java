@@ -10,6 +10,7 @@ import dev.basalt.engine.gguf.GgufFile;
 import dev.basalt.engine.gguf.GgufTensor;
 import dev.basalt.engine.model.Architecture;
 import dev.basalt.engine.model.SyntheticModel;
+import dev.basalt.engine.model.Transformer;
 import dev.basalt.engine.tensor.Quantization;
 import dev.basalt.engine.tokenizer.PreTokenizer;
 import dev.basalt.engine.tokenizer.SyntheticTokenizer;
@@ -149,6 +150,23 @@ class HfToGgufTest {
     }
 
     @Test
+    void llama3RopeScalingBecomesRopeFreqs() throws Exception {
+        Path folder = llamaFolder();
+        HfFolders.edit(folder, "config.json", c -> c.putObject("rope_scaling").put("rope_type", "llama3").put("factor", 32)
+                .put("low_freq_factor", 1).put("high_freq_factor", 4).put("original_max_position_embeddings", 64));
+        Path out = dir.resolve("llama3.gguf");
+        HfToGguf.Result result = HfToGguf.convert(folder, out, GgmlType.F32, HfToGguf.Progress.NONE);
+        try (GgufFile gguf = GgufFile.open(out)) {
+            assertThat(result.tensors()).isEqualTo(gguf.tensors().size());
+            float[] divisors = gguf.tensor("rope_freqs.weight").data().toArray(ValueLayout.JAVA_FLOAT_UNALIGNED);
+            assertThat(divisors).containsExactly(new Llama3Rope(32, 1, 4, 64).frequencyDivisors(10000, 32));
+            assertThat(divisors[0]).isEqualTo(1f);
+            assertThat(divisors[15]).isEqualTo(32f);
+            assertThat(Transformer.load(gguf).config().ropeDim()).isEqualTo(32);
+        }
+    }
+
+    @Test
     void shardedCheckpointsConvertLikeOneFile() throws Exception {
         Path folder = llamaFolder();
         Path single = dir.resolve("single.gguf");
@@ -223,7 +241,7 @@ class HfToGgufTest {
                 Arguments.of("not a number", (Consumer<ObjectNode>) c -> c.put("hidden_size", "wide"),
                         "config.json: hidden_size is \"wide\"; it must be a positive integer"),
                 Arguments.of("rope scaling", (Consumer<ObjectNode>) c -> c.putObject("rope_scaling").put("rope_type", "yarn"),
-                        "rope_scaling type 'yarn' is not supported yet"),
+                        "rope_scaling type 'yarn' is not supported yet; supported: linear, llama3"),
                 Arguments.of("heads", (Consumer<ObjectNode>) c -> c.put("num_key_value_heads", 3),
                         "num_attention_heads 4 is not a multiple of num_key_value_heads 3"));
     }
