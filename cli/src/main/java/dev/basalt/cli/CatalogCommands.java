@@ -11,6 +11,7 @@ import dev.basalt.platform.config.DataDirectory;
 import dev.basalt.platform.errors.NotFoundException;
 import dev.basalt.platform.storage.Database;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -63,7 +64,8 @@ final class CatalogCommands {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(paramLabel = "FILE", description = "The .gguf file (Hugging Face folders are not supported yet).")
+        @Parameters(paramLabel = "FILE", description = "A .gguf file, or a Hugging Face model folder (converted to GGUF "
+                + "into the data directory; see basalt models convert).")
         Path file;
 
         @Option(names = "--id", required = true, description = "Model id, e.g. basalt.tinyllama (letters, digits, . - _ :).")
@@ -75,13 +77,25 @@ final class CatalogCommands {
         @Option(names = "--copy", description = "Copy the file into the data directory (then basalt models rm deletes it).")
         boolean copy;
 
+        @Option(names = "--type", paramLabel = "TYPE",
+                description = "For a folder: matrix format f32, f16, bf16 or q8_0 (default ${DEFAULT-VALUE}).")
+        String type = "q8_0";
+
         @CommandLine.Mixin
         DataOption data = new DataOption();
 
         @Override
         public Integer call() throws Exception {
             return withCatalog(data, spec, (catalog, imports, out) -> {
-                CatalogEntry entry = imports.importFile(file, id, name, copy);
+                CatalogEntry entry;
+                if (Files.isDirectory(file)) {
+                    ProgressBar bar = ProgressBar.forStderr(spec.commandLine().getErr(), file.getFileName().toString(),
+                            ProgressBar.Unit.BYTES);
+                    entry = imports.importFolder(file, id, name, ConvertCommand.weightType(type), bar::update);
+                    bar.finish("models: converted " + file);
+                } else {
+                    entry = imports.importFile(file, id, name, copy);
+                }
                 out.printf("imported %s (%s, %s, %s) from %s%n", entry.id(), entry.name(), entry.architecture(),
                         ProgressBar.amount(entry.sizeBytes(), ProgressBar.Unit.BYTES), entry.path());
                 return 0;

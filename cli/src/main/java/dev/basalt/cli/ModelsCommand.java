@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "models", description = "Work with model files and the model catalog.",
         subcommands = {CatalogCommands.Import.class, ModelsCommand.Pull.class, CatalogCommands.ListModels.class,
                 CatalogCommands.Show.class, CatalogCommands.Remove.class, ModelsCommand.Synth.class,
-                CommandLine.HelpCommand.class})
+                ConvertCommand.class, CommandLine.HelpCommand.class})
 final class ModelsCommand {
 
     /** {@code basalt models pull}: a GGUF model from the Hugging Face hub into the data directory. */

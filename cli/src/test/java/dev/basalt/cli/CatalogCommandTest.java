@@ -90,7 +90,7 @@ class CatalogCommandTest {
                 .endsWith(nl).hasLineCount(1);
 
         assertThat(basalt("models", "import", dir.toString(), "--id", "basalt.folder", "--data", data)).isEqualTo(1);
-        assertThat(err.toString()).startsWith("basalt: error: Hugging Face folder import is not available yet").hasLineCount(1);
+        assertThat(err.toString()).startsWith("basalt: error: folder " + dir).contains("has no config.json").hasLineCount(1);
 
         Path model = tinyModel("tiny.gguf");
         assertThat(basalt("models", "import", model.toString(), "--id", "bad id", "--data", data)).isEqualTo(1);

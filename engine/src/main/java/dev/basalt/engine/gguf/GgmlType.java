@@ -44,6 +44,18 @@ public enum GgmlType {
         return elements / blockSize * typeSize;
     }
 
+    /** llama.cpp's LLAMA_FTYPE ({@code general.file_type}) of a file whose matrices are all of this type. */
+    public int fileType() {
+        return switch (this) {
+            case F32 -> 0;
+            case F16 -> 1;
+            case Q4_0 -> 2;
+            case Q8_0 -> 7;
+            case BF16 -> 32;
+            default -> throw new IllegalArgumentException("no llama.cpp file type for files of " + this + " matrices");
+        };
+    }
+
     public static GgmlType byId(int id) {
         for (GgmlType t : values()) {
             if (t.id == id) {

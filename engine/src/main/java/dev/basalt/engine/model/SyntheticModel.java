@@ -113,7 +113,7 @@ public final class SyntheticModel {
         GgufWriter w = new GgufWriter()
                 .putString("general.architecture", arch.ggufName)
                 .putString("general.name", "basalt-synthetic-" + arch.ggufName + "-" + shape.cliName())
-                .putUInt32("general.file_type", fileType(weightType))
+                .putUInt32("general.file_type", weightType.fileType())
                 .putUInt32(a + "context_length", shape.contextLength)
                 .putUInt32(a + "embedding_length", shape.dim)
                 .putUInt32(a + "block_count", shape.layers)
@@ -149,18 +149,6 @@ public final class SyntheticModel {
             matrix(w, p + "ffn_down.weight", weightType, shape.dim, shape.ffnDim, seed);
         }
         w.write(out);
-    }
-
-    /** llama.cpp's LLAMA_FTYPE numbers for uniformly quantized files. */
-    private static int fileType(GgmlType t) {
-        return switch (t) {
-            case F32 -> 0;
-            case F16 -> 1;
-            case Q4_0 -> 2;
-            case Q8_0 -> 7;
-            case BF16 -> 32;
-            default -> throw new IllegalArgumentException(t.name());
-        };
     }
 
     private static void matrix(GgufWriter w, String name, GgmlType type, int rows, int cols, long seed) {

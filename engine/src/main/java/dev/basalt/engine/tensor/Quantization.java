@@ -176,7 +176,7 @@ public final class Quantization {
         return (short) ((bits + (0x7fff + ((bits >>> 16) & 1))) >>> 16);
     }
 
-    /** ggml quantize_row_q8_0_ref: d = amax / 127, q = round(x / d). */
+    /** ggml quantize_row_q8_0_ref: d = amax / 127, q = roundf(x * (1 / d)). */
     private static void quantizeQ8_0(float[] x, MemorySegment out) {
         for (int b = 0; b < x.length / 32; b++) {
             float amax = 0;
@@ -188,9 +188,17 @@ public final class Quantization {
             long base = 34L * b;
             out.set(I16, base, Float.floatToFloat16(d));
             for (int j = 0; j < 32; j++) {
-                out.set(ValueLayout.JAVA_BYTE, base + 2 + j, (byte) Math.round(x[32 * b + j] * id));
+                out.set(ValueLayout.JAVA_BYTE, base + 2 + j, (byte) roundf(x[32 * b + j] * id));
             }
         }
+    }
+
+    /**
+     * C's roundf: halves round away from zero. Math.round rounds them up, which differs on negative halves
+     * (-86.5 becomes -86, not -87); weights stored as F16 hit such exact halves often.
+     */
+    static int roundf(float v) {
+        return (int) Math.copySign(Math.floor(Math.abs(v) + 0.5), v);
     }
 
     /** ggml quantize_row_q4_0_ref: d = max / -8 (max = the value of largest magnitude), q = min(15, x/d + 8.5). */

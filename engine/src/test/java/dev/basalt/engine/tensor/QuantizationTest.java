@@ -26,6 +26,18 @@ class QuantizationTest {
     }
 
     @Test
+    void q8_0RoundsHalvesAwayFromZeroLikeRoundf() {
+        float[] x = new float[32];
+        x[0] = 127f; // d = 1 exactly, so each value is its own quotient
+        x[1] = -86.5f;
+        x[2] = 86.5f;
+        x[3] = -0.5f;
+        x[4] = 0.49999997f;
+        byte[] q = Quantization.quantize(GgmlType.Q8_0, x);
+        assertThat(new byte[] {q[3], q[4], q[5], q[6]}).containsExactly(-87, 87, -1, 0);
+    }
+
+    @Test
     void q4_0UsesTheSignedMaximumAndPacksLowThenHighHalves() {
         float[] x = new float[32];
         x[0] = -8; // the value of largest magnitude: d = -8 / -8 = 1

@@ -1,5 +1,7 @@
 package dev.basalt.platform.catalog;
 
+import dev.basalt.engine.gguf.GgmlType;
+import dev.basalt.platform.convert.HfToGguf;
 import dev.basalt.platform.errors.ConflictException;
 import dev.basalt.platform.errors.NotFoundException;
 import dev.basalt.platform.errors.ValidationException;
@@ -41,9 +43,7 @@ public final class ModelImport {
     public CatalogEntry importFile(Path file, String id, String name, boolean copy) throws IOException {
         ModelIds.check(id);
         if (Files.isDirectory(file)) {
-            // The safetensors → GGUF converter plugs in here when it lands.
-            throw new ValidationException("Hugging Face folder import is not available yet: " + file
-                    + " is a folder; import a .gguf file");
+            return importFolder(file, id, name, GgmlType.Q8_0, HfToGguf.Progress.NONE);
         }
         requireFree(id);
         ModelFile model = ModelFile.validate(file.toAbsolutePath().normalize());
@@ -67,6 +67,31 @@ public final class ModelImport {
             throw e;
         }
         return entry;
+    }
+
+    /**
+     * Converts a Hugging Face model folder (config.json, safetensors, tokenizer.json) into
+     * {@code DIR/models/imported/ID.gguf} with matrices in {@code weights}, then catalogues it as {@code id}; Basalt
+     * owns the converted file.
+     */
+    public CatalogEntry importFolder(Path folder, String id, String name, GgmlType weights, HfToGguf.Progress progress)
+            throws IOException {
+        ModelIds.check(id);
+        requireFree(id);
+        Files.createDirectories(importedDir);
+        Path path = importedDir.resolve(id.replace(':', '_') + ".gguf");
+        HfToGguf.convert(folder, path, weights, progress);
+        try {
+            ModelFile model = ModelFile.validate(path);
+            CatalogEntry entry = new CatalogEntry(id, name != null ? name : model.name(), ModelSource.IMPORT, null,
+                    path, model.sizeBytes(), Downloader.sha256(path), model.architecture(), model.contextLength(),
+                    clock.instant());
+            catalog.add(entry);
+            return entry;
+        } catch (RuntimeException | IOException e) {
+            Files.deleteIfExists(path);
+            throw e;
+        }
     }
 
     /**

@@ -109,7 +109,7 @@ class ModelCatalogTest {
             assertThatThrownBy(() -> imports.importFile(junk, "basalt.junk", null, false))
                     .isInstanceOf(ValidationException.class).hasMessageContaining("junk.gguf is not a usable GGUF model");
             assertThatThrownBy(() -> imports.importFile(dir, "basalt.folder", null, false))
-                    .isInstanceOf(ValidationException.class).hasMessageContaining("Hugging Face folder import is not available yet");
+                    .isInstanceOf(ValidationException.class).hasMessageContaining("has no config.json");
             assertThatThrownBy(() -> imports.importFile(dir.resolve("missing.gguf"), "basalt.m", null, false))
                     .isInstanceOf(ValidationException.class).hasMessageContaining("no model file at");
         }
