@@ -27,31 +27,32 @@ public final class Providers implements AutoCloseable {
 
     private final List<Entry> entries; // longest prefix first
 
-    /** {@code prefixes} by provider; no two providers may share a prefix. */
-    Providers(Map<ModelProvider, String> prefixes) {
-        Map<String, String> seen = new LinkedHashMap<>();
-        List<Entry> list = new ArrayList<>();
-        prefixes.forEach((provider, prefix) -> {
-            String other = seen.putIfAbsent(prefix, provider.name());
-            if (other != null) {
-                throw new ConfigException("the providers " + other + " and " + provider.name()
-                        + " have the same modelPrefix '" + prefix + "'; give each provider its own prefix");
-            }
-            list.add(new Entry(prefix, provider));
-        });
+    private Providers(List<Entry> entries) {
+        List<Entry> list = new ArrayList<>(entries);
         list.sort(Comparator.comparingInt((Entry e) -> e.prefix().length()).reversed());
         this.entries = List.copyOf(list);
     }
 
-    /** Builds a provider of the configured kind for each entry of {@code providers.*}. */
+    /**
+     * Builds a provider of the configured kind for each entry of {@code providers.*}. No two providers may share a
+     * model prefix (a catalog id would be ambiguous).
+     */
     public static Providers fromConfig(Map<String, ProviderConfig> configs, Clock clock) {
-        Map<ModelProvider, String> prefixes = new LinkedHashMap<>();
-        configs.forEach((name, config) -> prefixes.put(switch (config.kind()) {
+        Map<String, String> byPrefix = new LinkedHashMap<>();
+        configs.forEach((name, config) -> {
+            String other = byPrefix.putIfAbsent(config.modelPrefix(), name);
+            if (other != null) {
+                throw new ConfigException("the providers " + other + " and " + name + " have the same modelPrefix '"
+                        + config.modelPrefix() + "'; give each provider its own prefix");
+            }
+        });
+        List<Entry> entries = new ArrayList<>();
+        configs.forEach((name, config) -> entries.add(new Entry(config.modelPrefix(), switch (config.kind()) {
             case ProviderConfig.OPENAI -> new OpenAiCompatibleProvider(name, config, clock);
             case ProviderConfig.BEDROCK -> new BedrockProvider(name, config, clock);
             default -> throw new IllegalStateException("unknown provider kind " + config.kind());
-        }, config.modelPrefix()));
-        return new Providers(prefixes);
+        })));
+        return new Providers(entries);
     }
 
     public List<ModelProvider> providers() {
