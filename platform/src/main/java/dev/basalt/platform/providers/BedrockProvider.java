@@ -168,17 +168,9 @@ public final class BedrockProvider implements ModelProvider {
         if (cause instanceof SdkException) {
             // The SDK's client-side failures here are connection failures: nothing reached the model.
             throw new UpstreamGuard.RetryableFailure(new DependencyFailedException("The model provider " + name
-                    + " at " + config.url() + " cannot be reached (" + rootMessage(cause) + ").", cause));
+                    + " at " + config.url() + " cannot be reached (" + UpstreamGuard.rootMessage(cause) + ").", cause));
         }
         throw new InternalException(cause);
-    }
-
-    private static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     /**
@@ -264,7 +256,7 @@ public final class BedrockProvider implements ModelProvider {
                 started.completeExceptionally(error);
             } else if (!cancelled) {
                 end(new DependencyFailedException("The model provider " + name + " failed during the reply ("
-                        + rootMessage(error) + ").", error));
+                        + UpstreamGuard.rootMessage(error) + ").", error));
             }
         }
 

@@ -149,7 +149,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
 
     private DependencyFailedException unreachable(IOException e) {
         return new DependencyFailedException("The model provider " + name + " at " + base + " cannot be reached ("
-                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ").", e);
+                + UpstreamGuard.rootMessage(e) + ").", e);
     }
 
     /** The upstream's {@code error.message}, else its body's text (consumes the body). */
@@ -226,8 +226,8 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
                             + " ended the stream before the reply was complete.");
                 }
             } catch (IOException e) {
-                failure = new DependencyFailedException("The connection to the model provider " + name
-                        + " broke during the reply (" + e.getMessage() + ").", e);
+                failure = new DependencyFailedException("The model provider " + name
+                        + " broke off the reply (" + UpstreamGuard.rootMessage(e) + ").", e);
             } finally {
                 watchdog.stop();
             }

@@ -240,6 +240,15 @@ final class UpstreamGuard implements AutoCloseable {
                 + Durations.format(idle) + ". Try again later.");
     }
 
+    /** The innermost cause's message: what actually went wrong on the wire ("Connection refused"). */
+    static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();
