@@ -12,6 +12,7 @@ import dev.basalt.platform.errors.ThrottledException;
 import dev.basalt.platform.errors.ValidationException;
 import dev.basalt.platform.runtime.ConverseRequest;
 import dev.basalt.platform.runtime.ConverseStream;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -143,8 +144,10 @@ public final class BedrockProvider implements ModelProvider {
 
     /** A failure before the response started: thrown as the platform error, or as retryable where that is safe. */
     private UpstreamGuard.RetryableFailure classify(Throwable error) throws UpstreamGuard.RetryableFailure {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                ? error.getCause() : error;
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
         if (cause instanceof AwsServiceException aws) {
             int status = aws.statusCode();
             String upstream = aws.awsErrorDetails() != null && aws.awsErrorDetails().errorMessage() != null
@@ -165,12 +168,13 @@ public final class BedrockProvider implements ModelProvider {
                 }
             }
         }
-        if (cause instanceof SdkException) {
+        if (cause instanceof SdkException || cause instanceof IOException) {
             // The SDK's client-side failures here are connection failures: nothing reached the model.
             throw new UpstreamGuard.RetryableFailure(new DependencyFailedException("The model provider " + name
                     + " at " + config.url() + " cannot be reached (" + UpstreamGuard.rootMessage(cause) + ").", cause));
         }
-        throw new InternalException(cause);
+        throw new DependencyFailedException("The model provider " + name + " failed ("
+                + UpstreamGuard.rootMessage(cause) + ").", cause);
     }
 
     /**
