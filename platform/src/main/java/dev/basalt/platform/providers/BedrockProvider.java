@@ -1,21 +1,15 @@
 package dev.basalt.platform.providers;
 
 import dev.basalt.engine.scheduler.StopReason;
-import dev.basalt.platform.config.Durations;
 import dev.basalt.platform.config.ProviderConfig;
 import dev.basalt.platform.errors.BasaltException;
 import dev.basalt.platform.errors.DependencyFailedException;
 import dev.basalt.platform.errors.InternalException;
-import dev.basalt.platform.errors.OperationTimeoutException;
-import dev.basalt.platform.errors.ServiceUnavailableException;
-import dev.basalt.platform.errors.ThrottledException;
-import dev.basalt.platform.errors.ValidationException;
 import dev.basalt.platform.runtime.ConverseRequest;
 import dev.basalt.platform.runtime.ConverseStream;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -62,8 +56,10 @@ public final class BedrockProvider implements ModelProvider {
     public BedrockProvider(String name, ProviderConfig config, Clock clock) {
         this.name = name;
         this.config = config;
+        // Waiting for a pooled connection is part of connecting; the limit on requests is UpstreamGuard's.
         this.http = NettyNioAsyncHttpClient.builder().connectionTimeout(config.connectTimeout())
-                .readTimeout(config.readTimeout()).maxConcurrency(config.maxConcurrency()).build();
+                .connectionAcquisitionTimeout(config.connectTimeout()).readTimeout(config.readTimeout())
+                .maxConcurrency(config.maxConcurrency()).build();
         StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(config.accessKeyId(), config.secretAccessKey()));
         Region region = Region.of(config.region());
@@ -75,8 +71,7 @@ public final class BedrockProvider implements ModelProvider {
                 .credentialsProvider(credentials).httpClient(http)
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
-        this.guard = new UpstreamGuard(name, config.maxRetries(), config.retryBackoff(), config.maxConcurrency(),
-                config.failureThreshold(), config.coolDown(), clock);
+        this.guard = UpstreamGuard.of(name, config, clock);
         this.models = new ModelListCache(this::fetchModels, config.modelsRefresh(), clock);
     }
 
@@ -131,8 +126,7 @@ public final class BedrockProvider implements ModelProvider {
             return future.get(config.readTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new OperationTimeoutException("The model provider " + name + " did not answer within "
-                    + Durations.format(config.readTimeout()) + ". Try again later.");
+            throw guard.noAnswer(config.readTimeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             future.cancel(true);
@@ -149,27 +143,13 @@ public final class BedrockProvider implements ModelProvider {
             cause = cause.getCause();
         }
         if (cause instanceof AwsServiceException aws) {
-            int status = aws.statusCode();
             String upstream = aws.awsErrorDetails() != null && aws.awsErrorDetails().errorMessage() != null
                     ? aws.awsErrorDetails().errorMessage() : aws.getMessage();
-            String message = "The model provider " + name + " answered HTTP " + status + ": " + upstream;
-            switch (status) {
-                case 429 -> throw new UpstreamGuard.RetryableFailure(new ThrottledException(message, Duration.ofSeconds(1)));
-                case 503 -> throw new UpstreamGuard.RetryableFailure(new ServiceUnavailableException(message));
-                case 502, 504 -> throw new UpstreamGuard.RetryableFailure(new DependencyFailedException(message, aws));
-                case 401, 403 -> throw new DependencyFailedException(message
-                        + " (check the provider's accessKeyId and secretAccessKey)", aws);
-                case 408 -> throw new OperationTimeoutException(message);
-                default -> {
-                    if (status >= 400 && status < 500) {
-                        throw new ValidationException(upstream);
-                    }
-                    throw new DependencyFailedException(message, aws);
-                }
-            }
+            throw guard.rejected(aws.statusCode(), upstream, "accessKeyId and secretAccessKey");
         }
-        if (cause instanceof SdkException || cause instanceof IOException) {
-            // The SDK's client-side failures here are connection failures: nothing reached the model.
+        if (cause instanceof SdkException || cause instanceof IOException || cause instanceof TimeoutException) {
+            // Client-side failures before the response started (connecting, waiting for a pooled connection):
+            // nothing reached the model.
             throw new UpstreamGuard.RetryableFailure(new DependencyFailedException("The model provider " + name
                     + " at " + config.url() + " cannot be reached (" + UpstreamGuard.rootMessage(cause) + ").", cause));
         }

@@ -4,15 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.basalt.engine.scheduler.StopReason;
-import dev.basalt.platform.config.Durations;
 import dev.basalt.platform.config.ProviderConfig;
 import dev.basalt.platform.errors.BasaltException;
 import dev.basalt.platform.errors.DependencyFailedException;
 import dev.basalt.platform.errors.InternalException;
-import dev.basalt.platform.errors.OperationTimeoutException;
-import dev.basalt.platform.errors.ServiceUnavailableException;
-import dev.basalt.platform.errors.ThrottledException;
-import dev.basalt.platform.errors.ValidationException;
 import dev.basalt.platform.runtime.ConverseRequest;
 import dev.basalt.platform.runtime.ConverseStream;
 import java.io.BufferedReader;
@@ -27,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,8 +49,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
         this.base = config.url().toString().replaceAll("/+$", "");
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.connectTimeout()).build();
-        this.guard = new UpstreamGuard(name, config.maxRetries(), config.retryBackoff(), config.maxConcurrency(),
-                config.failureThreshold(), config.coolDown(), clock);
+        this.guard = UpstreamGuard.of(name, config, clock);
         this.models = new ModelListCache(this::fetchModels, config.modelsRefresh(), clock);
     }
 
@@ -117,8 +110,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
             throw new UpstreamGuard.RetryableFailure(unreachable(e));
         } catch (HttpTimeoutException e) {
             // The upstream may be working on it: repeating could run the generation twice.
-            throw new OperationTimeoutException("The model provider " + name + " did not answer within "
-                    + Durations.format(config.readTimeout()) + ". Try again later.");
+            throw guard.noAnswer(config.readTimeout());
         } catch (IOException e) {
             throw new UpstreamGuard.RetryableFailure(unreachable(e));
         } catch (InterruptedException e) {
@@ -128,23 +120,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
         if (response.statusCode() == 200) {
             return response;
         }
-        int status = response.statusCode();
-        String upstreamMessage = errorMessage(response);
-        String message = "The model provider " + name + " answered HTTP " + status + ": " + upstreamMessage;
-        BasaltException error = switch (status) {
-            case 429 -> new ThrottledException(message, Duration.ofSeconds(1));
-            case 503 -> new ServiceUnavailableException(message);
-            case 502, 504 -> new DependencyFailedException(message);
-            case 401, 403 -> new DependencyFailedException(message + " (check the provider's apiKey)");
-            case 408 -> new OperationTimeoutException(message);
-            default -> status >= 400 && status < 500
-                    ? new ValidationException(upstreamMessage)
-                    : new DependencyFailedException(message);
-        };
-        if (status == 429 || status == 502 || status == 503 || status == 504) {
-            throw new UpstreamGuard.RetryableFailure(error);
-        }
-        throw error;
+        throw guard.rejected(response.statusCode(), errorMessage(response), "apiKey");
     }
 
     private DependencyFailedException unreachable(IOException e) {

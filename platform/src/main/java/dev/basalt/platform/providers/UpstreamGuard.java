@@ -1,15 +1,19 @@
 package dev.basalt.platform.providers;
 
 import dev.basalt.platform.config.Durations;
+import dev.basalt.platform.config.ProviderConfig;
 import dev.basalt.platform.errors.BasaltException;
 import dev.basalt.platform.errors.DependencyFailedException;
 import dev.basalt.platform.errors.InternalException;
 import dev.basalt.platform.errors.OperationTimeoutException;
 import dev.basalt.platform.errors.ServiceUnavailableException;
 import dev.basalt.platform.errors.ThrottledException;
+import dev.basalt.platform.errors.ValidationException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -66,6 +70,12 @@ final class UpstreamGuard implements AutoCloseable {
     private int consecutiveFailures;
     private Instant openUntil; // null: closed
     private boolean trialInFlight;
+
+    /** The guard a provider's configuration asks for. */
+    static UpstreamGuard of(String name, ProviderConfig config, Clock clock) {
+        return new UpstreamGuard(name, config.maxRetries(), config.retryBackoff(), config.maxConcurrency(),
+                config.failureThreshold(), config.coolDown(), clock);
+    }
 
     UpstreamGuard(String name, int maxRetries, Duration backoff, int maxConcurrency, int failureThreshold,
                   Duration coolDown, Clock clock) {
@@ -234,19 +244,55 @@ final class UpstreamGuard implements AutoCloseable {
         }
     }
 
+    /**
+     * The upstream answered {@code status} (not 2xx) before generating anything: throws the platform error, as a
+     * {@link RetryableFailure} for the statuses that are safe to repeat (429, 502, 503, 504). A 4xx other than
+     * authentication and timeouts is the caller's bad request and keeps the upstream's own message.
+     */
+    RetryableFailure rejected(int status, String upstreamMessage, String credentialKeys) throws RetryableFailure {
+        String message = "The model provider " + name + " answered HTTP " + status + ": " + upstreamMessage;
+        switch (status) {
+            case 429 -> throw new RetryableFailure(new ThrottledException(message, THROTTLED_RETRY_AFTER));
+            case 503 -> throw new RetryableFailure(new ServiceUnavailableException(message));
+            case 502, 504 -> throw new RetryableFailure(new DependencyFailedException(message));
+            case 401, 403 -> throw new DependencyFailedException(message + " (check the provider's " + credentialKeys + ")");
+            case 408 -> throw new OperationTimeoutException(message);
+            default -> {
+                if (status >= 400 && status < 500) {
+                    throw new ValidationException(upstreamMessage);
+                }
+                throw new DependencyFailedException(message);
+            }
+        }
+    }
+
+    /** The error for an upstream that did not start its answer within {@code readTimeout}. */
+    OperationTimeoutException noAnswer(Duration readTimeout) {
+        return new OperationTimeoutException("The model provider " + name + " did not answer within "
+                + Durations.format(readTimeout) + ". Try again later.");
+    }
+
     /** The error for a stream that went quiet. */
     OperationTimeoutException idleTimeout(Duration idle) {
         return new OperationTimeoutException("The model provider " + name + " sent nothing for "
                 + Durations.format(idle) + ". Try again later.");
     }
 
-    /** The innermost cause's message: what actually went wrong on the wire ("Connection refused"). */
+    /**
+     * What actually went wrong on the wire: the innermost message in the cause chain ("EOF reached while reading"),
+     * else the outermost exception's kind ("ConnectException": the JDK's connection failures carry no message).
+     */
     static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = error; t != null && !chain.contains(t); t = t.getCause()) {
+            chain.add(t);
         }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        for (Throwable t : chain.reversed()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return error.getClass().getSimpleName();
     }
 
     @Override

@@ -34,6 +34,7 @@ class BedrockProviderTest {
 
     private static ProviderConfig config(URI url) {
         Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("providers.aws.connectTimeout", "2s");
         overrides.put("providers.aws.kind", "bedrock");
         overrides.put("providers.aws.url", url.toString());
         overrides.put("providers.aws.accessKeyId", "AKIDEXAMPLE");
