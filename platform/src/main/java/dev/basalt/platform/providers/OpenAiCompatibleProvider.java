@@ -294,6 +294,6 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
     @Override
     public void close() {
         guard.close();
-        http.close();
+        http.shutdownNow(); // close() would wait for streams still in flight
     }
 }
