@@ -44,14 +44,14 @@ public final class ConfigLoader {
      */
     public static BasaltConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
         Map<String, Class<?>> keys = ConfigSchema.keys(BasaltConfig.class);
-        Map<String, String> values = new LinkedHashMap<>(ConfigSchema.flatten(BasaltConfig.defaults()));
+        Map<String, String> values = new LinkedHashMap<>(ConfigSchema.flatten(BasaltConfig.defaults(), false));
         Map<String, String> sources = new LinkedHashMap<>();
 
         if (file != null && Files.exists(file)) {
             readFile(file).forEach((key, value) -> {
-                if (!keys.containsKey(key)) {
+                if (!isKey(keys, key)) {
                     throw new ConfigException("unknown configuration key '" + key + "' in " + file
-                            + "; known keys: " + String.join(", ", keys.keySet()));
+                            + "; known keys: " + knownKeys(keys));
                 }
                 values.put(key, value);
                 sources.put(key, file.toString());
@@ -64,10 +64,11 @@ public final class ConfigLoader {
             if (!name.startsWith("BASALT_") || OTHER_ENV.contains(name)) {
                 return;
             }
-            String key = envKeys.get(name);
-            if (key == null) {
+            String key = envKeys.getOrDefault(name, ConfigSchema.namedKeyOfEnv(BasaltConfig.class, name));
+            if (key == null || !isKey(keys, key)) {
                 throw new ConfigException("unknown configuration environment variable " + name
                         + "; configuration variables: " + String.join(", ", envKeys.keySet())
+                        + ", " + namedEnvPatterns()
                         + "; other Basalt variables: " + String.join(", ", new TreeSet<>(OTHER_ENV)));
             }
             values.put(key, value);
@@ -75,9 +76,8 @@ public final class ConfigLoader {
         });
 
         overrides.forEach((key, value) -> {
-            if (!keys.containsKey(key)) {
-                throw new ConfigException("unknown configuration key '" + key + "'; known keys: "
-                        + String.join(", ", keys.keySet()));
+            if (!isKey(keys, key)) {
+                throw new ConfigException("unknown configuration key '" + key + "'; known keys: " + knownKeys(keys));
             }
             values.put(key, value);
             sources.put(key, "command line");
@@ -86,10 +86,29 @@ public final class ConfigLoader {
         return ConfigSchema.bind(BasaltConfig.class, "", values, sources);
     }
 
-    /** The configuration as YAML, as {@code basalt.yaml} would hold it. */
+    private static boolean isKey(Map<String, Class<?>> keys, String key) {
+        return keys.containsKey(key) || ConfigSchema.entryName(BasaltConfig.class, key) != null;
+    }
+
+    /** The flat keys, then each named section's keys as {@code providers.<name>.{kind, url, ...}}. */
+    private static String knownKeys(Map<String, Class<?>> keys) {
+        StringBuilder known = new StringBuilder(String.join(", ", keys.keySet()));
+        ConfigSchema.namedSections(BasaltConfig.class).forEach((section, entry) -> known.append(", ").append(section)
+                .append(".<name>.{").append(String.join(", ", ConfigSchema.keys(entry).keySet())).append('}'));
+        return known.toString();
+    }
+
+    private static String namedEnvPatterns() {
+        StringBuilder patterns = new StringBuilder();
+        ConfigSchema.namedSections(BasaltConfig.class).forEach((section, entry) -> patterns
+                .append(patterns.isEmpty() ? "" : ", ").append(ConfigSchema.envName(section)).append("_<NAME>_<KEY>"));
+        return patterns.toString();
+    }
+
+    /** The configuration as YAML, as {@code basalt.yaml} would hold it, with secrets redacted. */
     public static String toYaml(BasaltConfig config) {
         Map<String, Object> root = new LinkedHashMap<>();
-        ConfigSchema.flatten(config).forEach((key, value) -> {
+        ConfigSchema.flatten(config, true).forEach((key, value) -> {
             Map<String, Object> node = root;
             String[] parts = key.split("\\.");
             for (int i = 0; i < parts.length - 1; i++) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
 
@@ -103,6 +104,18 @@ public final class ConverseStream implements AutoCloseable {
                 stream.events.add(new Failed(translate.apply(error)));
             }
         });
+        return stream;
+    }
+
+    /**
+     * A stream whose events come from outside the engine (a remote model provider). {@code starter} receives the
+     * sink for the events, which it adds in the order {@link #next()} describes (from any thread), and returns what
+     * cancels its work; closing the stream runs that. The whole reply must end within {@code timeout}.
+     */
+    public static ConverseStream fromEvents(Duration timeout, Function<Consumer<Event>, Runnable> starter) {
+        ConverseStream stream = new ConverseStream(timeout, () -> { }); // a remote model holds no local lease
+        Runnable cancel = starter.apply(stream.events::add);
+        stream.generation = cancel::run;
         return stream;
     }
 
