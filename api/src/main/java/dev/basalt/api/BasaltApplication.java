@@ -3,19 +3,24 @@ package dev.basalt.api;
 import dev.basalt.api.auth.RootAuthenticator;
 import dev.basalt.api.bedrock.BedrockCatalogRoutes;
 import dev.basalt.api.bedrock.BedrockRuntimeRoutes;
+import dev.basalt.api.bedrock.ModelImportRoutes;
 import dev.basalt.api.bedrock.invoke.InvokeModelRoutes;
 import dev.basalt.api.openai.OpenAiRoutes;
 import dev.basalt.api.server.BasaltServer;
 import dev.basalt.engine.LanguageModel;
+import dev.basalt.platform.catalog.ImportJobs;
 import dev.basalt.platform.catalog.ModelCatalog;
+import dev.basalt.platform.catalog.ModelImport;
 import dev.basalt.platform.catalog.ModelLoader;
 import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.config.BasaltConfig;
 import dev.basalt.platform.documents.DocumentText;
+import dev.basalt.platform.jobs.JobStore;
 import dev.basalt.platform.runtime.ConverseService;
 import dev.basalt.platform.security.RootCredentials;
 import dev.basalt.platform.storage.DataDirectoryLock;
 import dev.basalt.platform.storage.Database;
+import dev.basalt.platform.storage.LocalBuckets;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -37,16 +42,18 @@ public final class BasaltApplication implements AutoCloseable {
     private final Database database;
     private final JvmGcMetrics gcMetrics;
     private final ModelRegistry models;
+    private final ImportJobs importJobs;
     private final DocumentText documents;
     private final BasaltServer server;
     private final URI uri;
 
     private BasaltApplication(DataDirectoryLock lock, Database database, JvmGcMetrics gcMetrics, ModelRegistry models,
-                              DocumentText documents, BasaltServer server, URI uri) {
+                              ImportJobs importJobs, DocumentText documents, BasaltServer server, URI uri) {
         this.lock = lock;
         this.database = database;
         this.gcMetrics = gcMetrics;
         this.models = models;
+        this.importJobs = importJobs;
         this.documents = documents;
         this.server = server;
         this.uri = uri;
@@ -72,10 +79,16 @@ public final class BasaltApplication implements AutoCloseable {
         Database database = null;
         JvmGcMetrics gcMetrics = new JvmGcMetrics();
         ModelRegistry models = null;
+        ImportJobs importJobs = null;
         DocumentText documents = new DocumentText(DOCUMENT_PARSERS);
         try {
             database = Database.openSqlite(dataDir);
-            models = new ModelRegistry(new ModelCatalog(database)::list, LanguageModel.Options.defaults(),
+            ModelCatalog catalog = new ModelCatalog(database);
+            ModelImport imports = new ModelImport(catalog, dataDir, Clock.systemUTC());
+            importJobs = new ImportJobs(new JobStore(database, Clock.systemUTC()), imports, catalog,
+                    new LocalBuckets(dataDir));
+            importJobs.resumeUnfinished();
+            models = new ModelRegistry(catalog::list, LanguageModel.Options.defaults(),
                     config.models().memoryBudget(), config.models().loadTimeout(), ModelLoader.ENGINE);
             for (ModelSpec spec : modelSpecs) {
                 models.addTransient(spec.id(), spec.file(), spec.options());
@@ -92,11 +105,15 @@ public final class BasaltApplication implements AutoCloseable {
             BasaltServer server = BasaltServer.start(config.server(), metrics, database::isHealthy,
                     new RootAuthenticator(credentials, Clock.systemUTC()),
                     List.of(new BedrockRuntimeRoutes(models, converse, documents), new InvokeModelRoutes(models, converse),
-                            new BedrockCatalogRoutes(models), new OpenAiRoutes(models, converse)));
-            return new BasaltApplication(lock, database, gcMetrics, models, documents, server,
+                            new BedrockCatalogRoutes(models), new ModelImportRoutes(importJobs, catalog, imports, models),
+                            new OpenAiRoutes(models, converse)));
+            return new BasaltApplication(lock, database, gcMetrics, models, importJobs, documents, server,
                     server.uri(config.server().host()));
         } catch (RuntimeException | Error e) {
             documents.close();
+            if (importJobs != null) {
+                importJobs.close();
+            }
             if (models != null) {
                 models.close();
             }
@@ -131,6 +148,7 @@ public final class BasaltApplication implements AutoCloseable {
         try {
             server.close();
         } finally {
+            importJobs.close();
             documents.close();
             models.close();
             gcMetrics.close();

@@ -134,8 +134,11 @@ public final class ModelRegistry implements AutoCloseable {
         return models.get(id);
     }
 
-    /** Brings the catalogued models in line with the catalog: new rows appear, removed ones retire. */
-    private void refresh() {
+    /**
+     * Brings the catalogued models in line with the catalog: new rows appear, removed ones retire. Called by every
+     * listing and unknown-id lookup; a change made through this server calls it at once.
+     */
+    public void refresh() {
         List<CatalogEntry> rows = catalog.get(); // outside the lock: a database read must not stall leases
         List<RegisteredModel> unloaded = new ArrayList<>();
         synchronized (this) {
