@@ -38,7 +38,8 @@ class OnnxEmbeddingModelTest {
             "The cat sits on the mat.",
             "A quick brown fox jumps over the lazy dog near the river bank.",
             "Vitamin D deficiency is associated with an increased risk of respiratory infections.",
-            "Basalt speaks the Amazon Bedrock API.");
+            "Basalt speaks the Amazon Bedrock API.",
+            "Café naïve RÉSUMÉ — 東京の天気は？\tTabs,  spaces and ✓ symbols.");
 
     /**
      * Least cosine between an input's vector in a batch and alone: quantization noise, largest for inputs of a few
