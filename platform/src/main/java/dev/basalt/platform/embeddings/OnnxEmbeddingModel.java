@@ -47,6 +47,7 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, AutoCloseable {
     private static final String ATTENTION_MASK = "attention_mask";
     private static final String TOKEN_TYPE_IDS = "token_type_ids";
     private static final String HIDDEN_STATE = "last_hidden_state";
+    static final String DJL_OPT_OUT = "OPT_OUT_TRACKING";
 
     private final EmbeddingModelSpec spec;
     private final OrtEnvironment environment;
@@ -92,6 +93,9 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, AutoCloseable {
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             session = environment.createSession(graph, options);
+            // DJL's tokenizer factory probes the EC2 metadata address and, on EC2, reports use to DJL's telemetry
+            // bucket; Basalt keeps everything on the machine, so opt out before DJL's first call.
+            System.setProperty(DJL_OPT_OUT, "true");
             try (InputStream json = resourceStream(spec.tokenizerResource())) {
                 // Truncation and padding are ours to do (see tokenize and runBatch): the tokenizer.json files set
                 // their own (MiniLM's pads and truncates to 128), which would hide over-long inputs.

@@ -236,6 +236,7 @@ class OnnxEmbeddingModelTest {
         assertThat(EmbeddingModels.builtIn()).allSatisfy(spec -> assertThat(spec.dimensions()).isEqualTo(384));
         assertThat(EmbeddingModels.spec("basalt.bge-small-en-v1.5").orElseThrow().pooling()).isEqualTo(Pooling.CLS);
         assertThat(models.get("basalt.all-minilm-l6-v2")).isSameAs(models.get("basalt.all-minilm-l6-v2"));
+        assertThat(System.getProperty(OnnxEmbeddingModel.DJL_OPT_OUT)).as("DJL telemetry off").isEqualTo("true");
         assertThatThrownBy(() -> models.get("basalt.nope"))
                 .isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("basalt.nope");
