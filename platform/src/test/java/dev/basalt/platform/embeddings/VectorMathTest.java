@@ -1,0 +1,35 @@
+package dev.basalt.platform.embeddings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class VectorMathTest {
+
+    @Test
+    void normalizeScalesToUnitLengthInPlace() {
+        float[] v = {3, 4};
+        assertThat(VectorMath.normalize(v)).isSameAs(v).containsExactly(0.6f, 0.8f);
+    }
+
+    @Test
+    void zeroVectorStaysZero() {
+        assertThat(VectorMath.normalize(new float[3])).containsExactly(0f, 0f, 0f);
+    }
+
+    @Test
+    void cosineOfParallelOrthogonalAndOpposite() {
+        assertThat(VectorMath.cosine(new float[] {1, 2}, new float[] {2, 4})).isCloseTo(1.0, within(1e-12));
+        assertThat(VectorMath.cosine(new float[] {1, 0}, new float[] {0, 5})).isCloseTo(0.0, within(1e-12));
+        assertThat(VectorMath.cosine(new float[] {1, 1}, new float[] {-2, -2})).isCloseTo(-1.0, within(1e-12));
+    }
+
+    @Test
+    void differentLengthsAreRejected() {
+        assertThatThrownBy(() -> VectorMath.dot(new float[2], new float[3]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2 and 3");
+    }
+}
