@@ -16,6 +16,8 @@ import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.config.BasaltConfig;
 import dev.basalt.platform.documents.DocumentText;
 import dev.basalt.platform.jobs.JobStore;
+import dev.basalt.platform.providers.ModelGateway;
+import dev.basalt.platform.providers.Providers;
 import dev.basalt.platform.runtime.ConverseService;
 import dev.basalt.platform.security.RootCredentials;
 import dev.basalt.platform.storage.DataDirectoryLock;
@@ -43,17 +45,20 @@ public final class BasaltApplication implements AutoCloseable {
     private final JvmGcMetrics gcMetrics;
     private final ModelRegistry models;
     private final ImportJobs importJobs;
+    private final Providers providers;
     private final DocumentText documents;
     private final BasaltServer server;
     private final URI uri;
 
     private BasaltApplication(DataDirectoryLock lock, Database database, JvmGcMetrics gcMetrics, ModelRegistry models,
-                              ImportJobs importJobs, DocumentText documents, BasaltServer server, URI uri) {
+                              ImportJobs importJobs, Providers providers, DocumentText documents, BasaltServer server,
+                              URI uri) {
         this.lock = lock;
         this.database = database;
         this.gcMetrics = gcMetrics;
         this.models = models;
         this.importJobs = importJobs;
+        this.providers = providers;
         this.documents = documents;
         this.server = server;
         this.uri = uri;
@@ -80,6 +85,7 @@ public final class BasaltApplication implements AutoCloseable {
         JvmGcMetrics gcMetrics = new JvmGcMetrics();
         ModelRegistry models = null;
         ImportJobs importJobs = null;
+        Providers providers = null;
         DocumentText documents = new DocumentText(DOCUMENT_PARSERS);
         try {
             database = Database.openSqlite(dataDir);
@@ -102,17 +108,22 @@ public final class BasaltApplication implements AutoCloseable {
             new ProcessorMetrics().bindTo(metrics);
             gcMetrics.bindTo(metrics);
             ConverseService converse = new ConverseService(config.inference().requestTimeout());
+            providers = Providers.fromConfig(config.providers(), Clock.systemUTC());
+            ModelGateway gateway = new ModelGateway(models, converse, providers);
             BasaltServer server = BasaltServer.start(config.server(), metrics, database::isHealthy,
                     new RootAuthenticator(credentials, Clock.systemUTC()),
-                    List.of(new BedrockRuntimeRoutes(models, converse, documents), new InvokeModelRoutes(models, converse),
-                            new BedrockCatalogRoutes(models), new ModelImportRoutes(importJobs, catalog, imports, models),
-                            new OpenAiRoutes(models, converse)));
-            return new BasaltApplication(lock, database, gcMetrics, models, importJobs, documents, server,
+                    List.of(new BedrockRuntimeRoutes(gateway, converse, documents), new InvokeModelRoutes(gateway, converse),
+                            new BedrockCatalogRoutes(gateway), new ModelImportRoutes(importJobs, catalog, imports, models),
+                            new OpenAiRoutes(gateway, converse)));
+            return new BasaltApplication(lock, database, gcMetrics, models, importJobs, providers, documents, server,
                     server.uri(config.server().host()));
         } catch (RuntimeException | Error e) {
             documents.close();
             if (importJobs != null) {
                 importJobs.close();
+            }
+            if (providers != null) {
+                providers.close();
             }
             if (models != null) {
                 models.close();
@@ -149,6 +160,7 @@ public final class BasaltApplication implements AutoCloseable {
             server.close();
         } finally {
             importJobs.close();
+            providers.close();
             documents.close();
             models.close();
             gcMetrics.close();

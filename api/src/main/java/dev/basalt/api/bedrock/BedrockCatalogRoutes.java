@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.basalt.api.server.ApiRoutes;
 import dev.basalt.api.server.JsonBody;
-import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.catalog.ServedModel;
+import dev.basalt.platform.providers.ModelGateway;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
@@ -19,9 +19,9 @@ public final class BedrockCatalogRoutes implements ApiRoutes {
     /** The region ARNs name; a self-hosted server has one location. */
     static final String REGION = "us-east-1";
 
-    private final ModelRegistry models;
+    private final ModelGateway models;
 
-    public BedrockCatalogRoutes(ModelRegistry models) {
+    public BedrockCatalogRoutes(ModelGateway models) {
         this.models = models;
     }
 
@@ -33,7 +33,7 @@ public final class BedrockCatalogRoutes implements ApiRoutes {
 
     private void list(Context ctx) {
         // Every model served here is a text model, streamed, on demand, fine-tunable later: filters compare to that.
-        Predicate<ServedModel> filter = m -> matches(ctx.queryParam("byProvider"), m.providerName())
+        Predicate<ModelGateway.Target> filter = m -> matches(ctx.queryParam("byProvider"), providerName(m))
                 && matches(ctx.queryParam("byOutputModality"), "TEXT")
                 && matches(ctx.queryParam("byInferenceType"), "ON_DEMAND")
                 && ctx.queryParam("byCustomizationType") == null;
@@ -44,7 +44,7 @@ public final class BedrockCatalogRoutes implements ApiRoutes {
     }
 
     private void get(Context ctx) {
-        ServedModel model = models.resolve(ctx.pathParam("modelIdentifier"));
+        ModelGateway.Target model = models.resolve(ctx.pathParam("modelIdentifier"));
         ObjectNode out = JsonBody.MAPPER.createObjectNode();
         describe(model, out.putObject("modelDetails"));
         ctx.json(out);
@@ -54,11 +54,19 @@ public final class BedrockCatalogRoutes implements ApiRoutes {
         return filter == null || filter.equalsIgnoreCase(value);
     }
 
-    private static void describe(ServedModel model, ObjectNode out) {
-        out.put("modelArn", model.arn(REGION));
+    /** The provider part of a local id ({@code basalt.tiny} → basalt), or the remote provider's name. */
+    private static String providerName(ModelGateway.Target model) {
+        return switch (model) {
+            case ModelGateway.Local(ServedModel local) -> local.providerName();
+            case ModelGateway.Remote remote -> remote.route().provider().name();
+        };
+    }
+
+    private static void describe(ModelGateway.Target model, ObjectNode out) {
+        out.put("modelArn", "arn:aws:bedrock:" + REGION + "::foundation-model/" + model.id());
         out.put("modelId", model.id());
-        out.put("modelName", model.name());
-        out.put("providerName", model.providerName());
+        out.put("modelName", model instanceof ModelGateway.Local(ServedModel local) ? local.name() : model.id());
+        out.put("providerName", providerName(model));
         strings(out.putArray("inputModalities"), List.of("TEXT"));
         strings(out.putArray("outputModalities"), List.of("TEXT"));
         out.put("responseStreamingSupported", true);

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.basalt.api.bedrock.invoke.ModelFamilies;
 import dev.basalt.api.server.ApiRoutes;
 import dev.basalt.api.server.JsonBody;
-import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.catalog.ServedModel;
 import dev.basalt.platform.documents.DocumentText;
 import dev.basalt.platform.errors.ValidationException;
+import dev.basalt.platform.providers.ModelGateway;
 import dev.basalt.platform.runtime.ConverseRequest;
 import dev.basalt.platform.runtime.ConverseResult;
 import dev.basalt.platform.runtime.ConverseService;
@@ -28,11 +28,12 @@ import java.util.Locale;
  * may be an id or a URL-encoded ARN; {@code <modelId>} lets it contain the ARN's slash.
  */
 public final class BedrockRuntimeRoutes implements ApiRoutes {
-    private final ModelRegistry models;
+    private final ModelGateway models;
     private final ConverseService converse;
     private final DocumentText documents;
 
-    public BedrockRuntimeRoutes(ModelRegistry models, ConverseService converse, DocumentText documents) {
+    /** Converse and ConverseStream reach local and remote models through {@code models}; CountTokens local ones. */
+    public BedrockRuntimeRoutes(ModelGateway models, ConverseService converse, DocumentText documents) {
         this.models = models;
         this.converse = converse;
         this.documents = documents;
@@ -47,9 +48,9 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
 
     private void converse(Context ctx) {
         JsonNode body = JsonBody.readTree(ctx);
-        ServedModel model = models.resolve(ctx.pathParam("modelId"));
+        ModelGateway.Target model = models.resolve(ctx.pathParam("modelId"));
         ConverseRequestReader request = new ConverseRequestReader(body, documents);
-        ConverseResult result = converse.converse(model, request.request());
+        ConverseResult result = models.converse(model, request.request());
         ObjectNode out = JsonBody.MAPPER.createObjectNode();
         ObjectNode message = out.putObject("output").putObject("message");
         message.put("role", "assistant");
@@ -73,9 +74,9 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
      */
     private void converseStream(Context ctx) {
         JsonNode body = JsonBody.readTree(ctx);
-        ServedModel model = models.resolve(ctx.pathParam("modelId"));
+        ModelGateway.Target model = models.resolve(ctx.pathParam("modelId"));
         ConverseRequestReader request = new ConverseRequestReader(body, documents);
-        EventStreamRelay.relay(ctx, converse.stream(model, request.request()), new EventStreamRelay.Writer() {
+        EventStreamRelay.relay(ctx, models.stream(model, request.request()), new EventStreamRelay.Writer() {
             private int block;
 
             @Override
@@ -163,7 +164,7 @@ public final class BedrockRuntimeRoutes implements ApiRoutes {
 
     private void countTokens(Context ctx) {
         JsonNode body = JsonBody.readTree(ctx);
-        ServedModel model = models.resolve(ctx.pathParam("modelId"));
+        ServedModel model = models.requireLocal(ctx.pathParam("modelId"), "CountTokens");
         JsonNode input = body.path("input");
         int tokens;
         if (input.path("converse").isObject()) {

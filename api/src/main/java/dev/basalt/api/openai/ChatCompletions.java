@@ -7,14 +7,14 @@ import dev.basalt.api.server.JsonBody;
 import dev.basalt.engine.scheduler.StopReason;
 import dev.basalt.engine.scheduler.TokenEvent;
 import dev.basalt.engine.tokenizer.Tokenizer;
-import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.catalog.ModelLease;
 import dev.basalt.platform.catalog.RegisteredModel;
 import dev.basalt.platform.catalog.ServedModel;
 import dev.basalt.platform.errors.BasaltException;
 import dev.basalt.platform.errors.InternalException;
+import dev.basalt.platform.errors.ValidationException;
+import dev.basalt.platform.providers.ModelGateway;
 import dev.basalt.platform.runtime.ConverseResult;
-import dev.basalt.platform.runtime.ConverseService;
 import dev.basalt.platform.runtime.ConverseStream;
 import dev.basalt.platform.runtime.ReplyBlock;
 import io.javalin.http.Context;
@@ -29,29 +29,49 @@ import java.util.UUID;
  * Converse, so text, tool calls, stop reasons and usage agree across the two APIs.
  */
 final class ChatCompletions {
-    private final ModelRegistry models;
-    private final ConverseService converse;
+    /**
+     * The token budget when a request to a remote model sets none: its context length is not known here, and the
+     * upstream refuses a budget beyond it.
+     */
+    static final int REMOTE_DEFAULT_MAX_TOKENS = 1024;
 
-    ChatCompletions(ModelRegistry models, ConverseService converse) {
+    private final ModelGateway models;
+
+    ChatCompletions(ModelGateway models) {
         this.models = models;
-        this.converse = converse;
     }
 
     void handle(Context ctx) throws IOException {
         JsonNode body = JsonBody.readTree(ctx);
-        ServedModel served = models.resolve(OpenAiJson.requiredText(body, "model"));
-        // The default token budget and the log-probability token texts need the loaded model: hold it throughout.
-        try (ModelLease lease = served.acquire()) {
-            RegisteredModel model = lease.model();
-            ChatCompletionRequest request = ChatCompletionRequest.read(body, model.model().info().contextLength());
-            Reply reply = new Reply("chatcmpl-" + UUID.randomUUID().toString().replace("-", ""),
-                    Instant.now().getEpochSecond(), request.model(), model.model().tokenizer(), request.logprobs());
-            try (ConverseStream stream = converse.stream(served, request.converse())) {
-                if (request.stream()) {
-                    streamChunks(ctx, stream, reply, request.includeUsage());
-                } else {
-                    ctx.json(whole(stream, reply));
+        switch (models.resolve(OpenAiJson.requiredText(body, "model"))) {
+            case ModelGateway.Local(ServedModel served) -> {
+                // The default token budget and the log-probability token texts need the loaded model: hold it.
+                try (ModelLease lease = served.acquire()) {
+                    RegisteredModel model = lease.model();
+                    ChatCompletionRequest request = ChatCompletionRequest.read(body, model.model().info().contextLength());
+                    answer(ctx, new ModelGateway.Local(served), request, model.model().tokenizer());
                 }
+            }
+            case ModelGateway.Remote remote -> {
+                ChatCompletionRequest request = ChatCompletionRequest.read(body, REMOTE_DEFAULT_MAX_TOKENS);
+                if (request.logprobs()) {
+                    throw new ValidationException("logprobs are not available for " + remote.id()
+                            + ", which a remote provider serves.", "logprobs");
+                }
+                answer(ctx, remote, request, null);
+            }
+        }
+    }
+
+    private void answer(Context ctx, ModelGateway.Target target, ChatCompletionRequest request, Tokenizer tokenizer)
+            throws IOException {
+        Reply reply = new Reply("chatcmpl-" + UUID.randomUUID().toString().replace("-", ""),
+                Instant.now().getEpochSecond(), request.model(), tokenizer, request.logprobs());
+        try (ConverseStream stream = models.stream(target, request.converse())) {
+            if (request.stream()) {
+                streamChunks(ctx, stream, reply, request.includeUsage());
+            } else {
+                ctx.json(whole(stream, reply));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.basalt.api.server.ApiRoutes;
 import dev.basalt.api.server.JsonBody;
-import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.catalog.ServedModel;
+import dev.basalt.platform.providers.ModelGateway;
 import dev.basalt.platform.runtime.ConverseService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -15,13 +15,13 @@ import java.nio.file.Files;
 
 /** The OpenAI-compatible API under {@code /v1}: chat completions, legacy text completions and the model list. */
 public final class OpenAiRoutes implements ApiRoutes {
-    private final ModelRegistry models;
+    private final ModelGateway models;
     private final ChatCompletions chat;
     private final TextCompletions text;
 
-    public OpenAiRoutes(ModelRegistry models, ConverseService converse) {
+    public OpenAiRoutes(ModelGateway models, ConverseService converse) {
         this.models = models;
-        this.chat = new ChatCompletions(models, converse);
+        this.chat = new ChatCompletions(models);
         this.text = new TextCompletions(models, converse);
     }
 
@@ -40,14 +40,22 @@ public final class OpenAiRoutes implements ApiRoutes {
         ctx.json(out);
     }
 
-    /** {@code created} is when the model file was written: the closest thing to a release date a file has. */
-    private static ObjectNode model(ServedModel model) {
-        try {
-            return JsonBody.MAPPER.createObjectNode().put("id", model.id()).put("object", "model")
-                    .put("created", Files.getLastModifiedTime(model.file()).toInstant().getEpochSecond())
-                    .put("owned_by", model.providerName());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /**
+     * {@code created} is when a local model's file was written (the closest thing to a release date a file has),
+     * 0 for a remote model; {@code owned_by} is the id's provider part, or the remote provider's name.
+     */
+    private static ObjectNode model(ModelGateway.Target target) {
+        ObjectNode out = JsonBody.MAPPER.createObjectNode().put("id", target.id()).put("object", "model");
+        return switch (target) {
+            case ModelGateway.Local(ServedModel model) -> {
+                try {
+                    yield out.put("created", Files.getLastModifiedTime(model.file()).toInstant().getEpochSecond())
+                            .put("owned_by", model.providerName());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            case ModelGateway.Remote remote -> out.put("created", 0).put("owned_by", remote.route().provider().name());
+        };
     }
 }

@@ -7,10 +7,10 @@ import dev.basalt.api.server.JsonBody;
 import dev.basalt.engine.scheduler.TokenEvent;
 import dev.basalt.engine.tokenizer.Tokenizer;
 import dev.basalt.platform.catalog.ModelLease;
-import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.catalog.ServedModel;
 import dev.basalt.platform.errors.BasaltException;
 import dev.basalt.platform.errors.InternalException;
+import dev.basalt.platform.providers.ModelGateway;
 import dev.basalt.platform.runtime.ConverseResult;
 import dev.basalt.platform.runtime.ConverseService;
 import dev.basalt.platform.runtime.ConverseStream;
@@ -25,10 +25,10 @@ import java.util.UUID;
  * {@code text_completion} or {@code text_completion} chunks as server-sent events ending with {@code [DONE]}.
  */
 final class TextCompletions {
-    private final ModelRegistry models;
+    private final ModelGateway models;
     private final ConverseService converse;
 
-    TextCompletions(ModelRegistry models, ConverseService converse) {
+    TextCompletions(ModelGateway models, ConverseService converse) {
         this.models = models;
         this.converse = converse;
     }
@@ -36,7 +36,7 @@ final class TextCompletions {
     void handle(Context ctx) throws IOException {
         JsonNode body = JsonBody.readTree(ctx);
         TextCompletionRequest request = TextCompletionRequest.read(body);
-        ServedModel served = models.resolve(request.model());
+        ServedModel served = models.requireLocal(request.model(), "Text completions");
         Reply reply = new Reply("cmpl-" + UUID.randomUUID().toString().replace("-", ""),
                 Instant.now().getEpochSecond(), request.model(), request.includeUsage());
         // The log-probability token texts need the loaded tokenizer: hold the model throughout.

@@ -1,6 +1,7 @@
 package dev.basalt.api.providers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.basalt.api.BasaltApplication;
 import dev.basalt.api.EmbeddedTestServerLauncher;
@@ -17,6 +18,7 @@ import dev.basalt.platform.providers.ModelProvider;
 import dev.basalt.platform.providers.OpenAiCompatibleProvider;
 import dev.basalt.platform.runtime.ConverseRequest;
 import dev.basalt.platform.runtime.ConverseStream;
+import dev.basalt.testkit.clients.Clients;
 import dev.basalt.testkit.server.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +26,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamOutput;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelStreamErrorException;
 
 /**
  * The upstream Basalt stops (no drain) while a long stream is relayed: the provider's stream ends promptly with a
@@ -82,6 +90,29 @@ class UpstreamDiesIT {
                     assertThat(failed.error()).isInstanceOf(DependencyFailedException.class)
                             .hasMessageContaining("The model provider gpu"));
             assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    /** Through the public API: a gateway's ConverseStream client gets an exception event, not a hang. */
+    @Test
+    void aGatewayStreamEndsWithAnErrorEventWhenTheUpstreamDies() throws Exception {
+        TestServer upstream = startUpstream("gateway-upstream");
+        try (TestServer gateway = EmbeddedTestServerLauncher.start(Files.createDirectories(dir.resolve("gateway")),
+                Map.of("providers.gpu.kind", "openai", "providers.gpu.url", upstream.uri() + "/v1",
+                        "providers.gpu.apiKey", upstream.apiKey(), "providers.gpu.modelPrefix", "gpu."), List.of());
+             BedrockRuntimeAsyncClient async = Clients.aws(BedrockRuntimeAsyncClient.builder(), gateway)) {
+            List<ConverseStreamOutput> events = new CopyOnWriteArrayList<>();
+            var stream = async.converseStream(r -> r.modelId("gpu." + MODEL)
+                            .messages(m -> m.role("user").content(c -> c.text("Tell me a long story")))
+                            .inferenceConfig(c -> c.maxTokens(2000).temperature(0f)),
+                    ConverseStreamResponseHandler.builder().subscriber(events::add).build());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (events.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            upstream.close();
+            assertThatThrownBy(() -> stream.get(30, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(ModelStreamErrorException.class).hasMessageContaining("The model provider gpu");
         }
     }
 }

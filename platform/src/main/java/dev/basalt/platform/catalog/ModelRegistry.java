@@ -116,6 +116,12 @@ public final class ModelRegistry implements AutoCloseable {
         return model;
     }
 
+    /** The model id a Bedrock model id or ARN names: the ARN's last path element, or the id itself. */
+    public static String idOf(String modelIdOrArn) {
+        var arn = MODEL_ARN.matcher(modelIdOrArn);
+        return arn.matches() ? arn.group(2) : modelIdOrArn;
+    }
+
     /** Loads {@code id} now (basalt serve --preload), waiting for it like a request would. */
     public void preload(String id) {
         resolve(id).acquire().close();

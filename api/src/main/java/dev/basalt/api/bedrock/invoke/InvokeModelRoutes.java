@@ -6,9 +6,9 @@ import dev.basalt.api.bedrock.EventStreamRelay;
 import dev.basalt.api.bedrock.EventStreamResponse;
 import dev.basalt.api.server.ApiRoutes;
 import dev.basalt.api.server.JsonBody;
-import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.catalog.ServedModel;
 import dev.basalt.platform.errors.ValidationException;
+import dev.basalt.platform.providers.ModelGateway;
 import dev.basalt.platform.runtime.ConverseResult;
 import dev.basalt.platform.runtime.ConverseService;
 import dev.basalt.platform.runtime.ConverseStream;
@@ -33,10 +33,11 @@ public final class InvokeModelRoutes implements ApiRoutes {
     private static final String METRICS_FIELD = "amazon-bedrock-invocationMetrics";
     private static final String JSON = "application/json";
 
-    private final ModelRegistry models;
+    private final ModelGateway models;
     private final ConverseService converse;
 
-    public InvokeModelRoutes(ModelRegistry models, ConverseService converse) {
+    /** Native bodies run on local models (the prompt families need the model's own tokenizer). */
+    public InvokeModelRoutes(ModelGateway models, ConverseService converse) {
         this.models = models;
         this.converse = converse;
     }
@@ -50,7 +51,7 @@ public final class InvokeModelRoutes implements ApiRoutes {
     private void invoke(Context ctx) {
         requireJson("contentType", ctx.header("Content-Type"));
         requireJson("accept", ctx.header("Accept"));
-        ServedModel model = models.resolve(ctx.pathParam("modelId"));
+        ServedModel model = models.requireLocal(ctx.pathParam("modelId"), "InvokeModel");
         NativeInvocation invocation = ModelFamilies.parse(ctx.bodyAsBytes(), model.id());
         ConverseResult result;
         try (ConverseStream stream = invocation.input().start(converse, model, invocation.sampling())) {
@@ -69,7 +70,7 @@ public final class InvokeModelRoutes implements ApiRoutes {
     private void invokeWithResponseStream(Context ctx) {
         requireJson("contentType", ctx.header("Content-Type"));
         requireJson("accept", ctx.header(STREAM_ACCEPT_HEADER));
-        ServedModel model = models.resolve(ctx.pathParam("modelId"));
+        ServedModel model = models.requireLocal(ctx.pathParam("modelId"), "InvokeModelWithResponseStream");
         NativeInvocation invocation = ModelFamilies.parse(ctx.bodyAsBytes(), model.id());
         // The first chunks carry the prompt's size, which the engine reports only at the end: count it first.
         NativeChunks chunks = invocation.chunks(invocation.input().countTokens(converse, model));
