@@ -22,7 +22,7 @@ import dev.basalt.platform.runtime.ConverseService;
 import dev.basalt.platform.security.RootCredentials;
 import dev.basalt.platform.storage.DataDirectoryLock;
 import dev.basalt.platform.storage.Database;
-import dev.basalt.platform.storage.LocalBuckets;
+import dev.basalt.platform.storage.S3Locations;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -45,19 +45,21 @@ public final class BasaltApplication implements AutoCloseable {
     private final JvmGcMetrics gcMetrics;
     private final ModelRegistry models;
     private final ImportJobs importJobs;
+    private final S3Locations locations;
     private final Providers providers;
     private final DocumentText documents;
     private final BasaltServer server;
     private final URI uri;
 
     private BasaltApplication(DataDirectoryLock lock, Database database, JvmGcMetrics gcMetrics, ModelRegistry models,
-                              ImportJobs importJobs, Providers providers, DocumentText documents, BasaltServer server,
-                              URI uri) {
+                              ImportJobs importJobs, S3Locations locations, Providers providers, DocumentText documents,
+                              BasaltServer server, URI uri) {
         this.lock = lock;
         this.database = database;
         this.gcMetrics = gcMetrics;
         this.models = models;
         this.importJobs = importJobs;
+        this.locations = locations;
         this.providers = providers;
         this.documents = documents;
         this.server = server;
@@ -85,14 +87,16 @@ public final class BasaltApplication implements AutoCloseable {
         JvmGcMetrics gcMetrics = new JvmGcMetrics();
         ModelRegistry models = null;
         ImportJobs importJobs = null;
+        S3Locations locations = null;
         Providers providers = null;
         DocumentText documents = new DocumentText(DOCUMENT_PARSERS);
         try {
             database = Database.openSqlite(dataDir);
             ModelCatalog catalog = new ModelCatalog(database);
             ModelImport imports = new ModelImport(catalog, dataDir, Clock.systemUTC());
-            importJobs = new ImportJobs(new JobStore(database, Clock.systemUTC()), imports, catalog,
-                    new LocalBuckets(dataDir));
+            locations = S3Locations.of(dataDir, config.storage().s3());
+            importJobs = new ImportJobs(new JobStore(database, Clock.systemUTC()), imports, catalog, locations,
+                    dataDir.resolve("tmp"));
             importJobs.resumeUnfinished();
             models = new ModelRegistry(catalog::list, LanguageModel.Options.defaults(),
                     config.models().memoryBudget(), config.models().loadTimeout(), ModelLoader.ENGINE);
@@ -115,12 +119,15 @@ public final class BasaltApplication implements AutoCloseable {
                     List.of(new BedrockRuntimeRoutes(gateway, converse, documents), new InvokeModelRoutes(gateway, converse),
                             new BedrockCatalogRoutes(gateway), new ModelImportRoutes(importJobs, catalog, imports, models),
                             new OpenAiRoutes(gateway, converse)));
-            return new BasaltApplication(lock, database, gcMetrics, models, importJobs, providers, documents, server,
-                    server.uri(config.server().host()));
+            return new BasaltApplication(lock, database, gcMetrics, models, importJobs, locations, providers, documents,
+                    server, server.uri(config.server().host()));
         } catch (RuntimeException | Error e) {
             documents.close();
             if (importJobs != null) {
                 importJobs.close();
+            }
+            if (locations != null) {
+                locations.close();
             }
             if (providers != null) {
                 providers.close();
@@ -160,6 +167,7 @@ public final class BasaltApplication implements AutoCloseable {
             server.close();
         } finally {
             importJobs.close();
+            locations.close();
             providers.close();
             documents.close();
             models.close();

@@ -11,11 +11,13 @@ import dev.basalt.platform.errors.ValidationException;
 import dev.basalt.platform.jobs.Job;
 import dev.basalt.platform.jobs.JobStatus;
 import dev.basalt.platform.jobs.JobStore;
-import dev.basalt.platform.storage.LocalBuckets;
+import dev.basalt.platform.storage.S3Locations;
+import dev.basalt.platform.storage.S3Uri;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Model import jobs (Bedrock's CreateModelImportJob): a model at an {@code s3://} location — a Hugging Face folder,
- * converted to GGUF, or a GGUF file, copied — becomes a catalogued model named by the job. Jobs are durable: one
+ * converted to GGUF, or a GGUF file, copied — becomes a catalogued model named by the job. The location (a local
+ * bucket folder or a bucket of the S3-compatible store) is first copied into a scratch folder, deleted afterwards. Jobs are durable: one
  * that was running when the server stopped runs again at the next start (the catalog entry is added last, so a
  * finished import is recognised and not repeated).
  */
@@ -44,14 +47,17 @@ public final class ImportJobs implements AutoCloseable {
     private final JobStore jobs;
     private final ModelImport imports;
     private final ModelCatalog catalog;
-    private final LocalBuckets buckets;
+    private final S3Locations locations;
+    private final Path scratch;
     private final ExecutorService runner = Executors.newVirtualThreadPerTaskExecutor();
 
-    public ImportJobs(JobStore jobs, ModelImport imports, ModelCatalog catalog, LocalBuckets buckets) {
+    /** {@code scratch}: the folder where each job copies its model's files while it runs. */
+    public ImportJobs(JobStore jobs, ModelImport imports, ModelCatalog catalog, S3Locations locations, Path scratch) {
         this.jobs = jobs;
         this.imports = imports;
         this.catalog = catalog;
-        this.buckets = buckets;
+        this.locations = locations;
+        this.scratch = scratch;
     }
 
     /** Checks the request, records the job and starts it; the caller polls {@link #get}. */
@@ -59,7 +65,7 @@ public final class ImportJobs implements AutoCloseable {
         checkName("jobName", spec.jobName());
         checkName("importedModelName", spec.modelName());
         ModelIds.check(spec.modelName());
-        buckets.resolve(spec.s3Uri());
+        locations.requireBucket(S3Uri.parse(spec.s3Uri()).bucket());
         if (list().stream().anyMatch(j -> spec(j).jobName().equals(spec.jobName()))) {
             throw new ConflictException("A model import job named " + spec.jobName() + " already exists.");
         }
@@ -98,13 +104,15 @@ public final class ImportJobs implements AutoCloseable {
     private void run(String id) {
         Job job = jobs.get(id);
         Spec spec = spec(job);
+        Path workDir = scratch.resolve("import-" + id);
         try {
             if (catalog.find(spec.modelName()).isPresent()) {
                 jobs.update(id, JobStatus.SUCCEEDED, 1, spec.modelName()); // finished before a restart
                 return;
             }
             jobs.update(id, JobStatus.RUNNING, 0, null);
-            Path source = buckets.resolve(spec.s3Uri());
+            deleteTree(workDir); // left by a run that stopped midway
+            Path source = locations.materialize(S3Uri.parse(spec.s3Uri()), workDir);
             if (Files.isRegularFile(source) || singleGguf(source) != null) {
                 Path file = Files.isRegularFile(source) ? source : singleGguf(source);
                 imports.importFile(file, spec.modelName(), spec.modelName(), true);
@@ -121,6 +129,23 @@ public final class ImportJobs implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("model import job {} failed", id, e);
             fail(id, "The import failed because of an internal error; the server log has the details.");
+        } finally {
+            try {
+                deleteTree(workDir);
+            } catch (IOException e) {
+                LOG.warn("cannot delete the scratch folder {} of model import job {}", workDir, id, e);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 

@@ -9,13 +9,13 @@ import java.util.Map;
  * holds named records ({@code providers.vllm.url} ↔ {@code BASALT_PROVIDERS_VLLM_URL}).
  */
 public record BasaltConfig(ServerConfig server, InferenceConfig inference, HubConfig hub, ModelsConfig models,
-                           Map<String, ProviderConfig> providers) {
+                           StorageConfig storage, Map<String, ProviderConfig> providers) {
     public BasaltConfig {
         providers = Map.copyOf(providers);
     }
 
     public static BasaltConfig defaults() {
         return new BasaltConfig(ServerConfig.defaults(), InferenceConfig.defaults(), HubConfig.defaults(),
-                ModelsConfig.defaults(), Map.of());
+                ModelsConfig.defaults(), StorageConfig.defaults(), Map.of());
     }
 }

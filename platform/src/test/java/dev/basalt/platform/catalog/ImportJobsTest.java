@@ -9,7 +9,8 @@ import dev.basalt.platform.jobs.Job;
 import dev.basalt.platform.jobs.JobStatus;
 import dev.basalt.platform.jobs.JobStore;
 import dev.basalt.platform.storage.Database;
-import dev.basalt.platform.storage.LocalBuckets;
+import dev.basalt.platform.config.S3StoreConfig;
+import dev.basalt.platform.storage.S3Locations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,13 +42,15 @@ class ImportJobsTest {
             store.update(running.id(), JobStatus.RUNNING, 0.5, null);
             imports.importFile(data.resolve("buckets/models/b/b.gguf"), "model-b", "model-b", true);
 
-            try (ImportJobs jobs = new ImportJobs(store, imports, catalog, new LocalBuckets(data))) {
+            try (ImportJobs jobs = new ImportJobs(store, imports, catalog,
+                    S3Locations.of(data, S3StoreConfig.defaults()), data.resolve("tmp"))) {
                 jobs.resumeUnfinished();
                 assertThat(await(store, queued.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
                 assertThat(await(store, running.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
             }
             assertThat(catalog.list()).extracting(CatalogEntry::id).containsExactlyInAnyOrder("model-a", "model-b");
             assertThat(Files.list(ModelImport.directory(data)).toList()).hasSize(2);
+            assertThat(data.resolve("tmp")).isEmptyDirectory(); // each job's copy of its files is gone
         }
     }
 
