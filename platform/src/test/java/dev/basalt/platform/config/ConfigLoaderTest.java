@@ -141,6 +141,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theS3StoreIsConfiguredByFileOrEnvironmentAndItsSecretIsRedacted() throws IOException {
+        assertThat(BasaltConfig.defaults().storage().s3().configured()).isFalse();
+        Path file = yaml("storage:\n  s3:\n    endpoint: http://127.0.0.1:9000\n    accessKeyId: AKID\n"
+                + "    secretAccessKey: s3cr3t\n    pathStyle: false\n");
+        S3StoreConfig s3 = ConfigLoader.load(file, Map.of("BASALT_STORAGE_S3_REGION", "eu-west-1"), Map.of()).storage().s3();
+        assertThat(s3).isEqualTo(new S3StoreConfig(URI.create("http://127.0.0.1:9000"), "eu-west-1", "AKID", "s3cr3t", false));
+        assertThat(s3.configured()).isTrue();
+        BasaltConfig config = ConfigLoader.load(file, Map.of(), Map.of());
+        String printed = ConfigLoader.toYaml(config);
+        assertThat(printed).contains("accessKeyId: AKID").contains("secretAccessKey: <redacted>").doesNotContain("s3cr3t");
+        assertThat(ConfigLoader.load(yaml(ConfigLoader.toYaml(BasaltConfig.defaults())), Map.of(), Map.of()))
+                .isEqualTo(BasaltConfig.defaults());
+
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("storage.s3.endpoint", "s3.example.com")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'storage.s3.endpoint' (from command line): must be empty or an http:// or https:// URL");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("BASALT_STORAGE_S3_ACCESS_KEY_ID", "AKID"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'storage.s3.accessKeyId'").hasMessageContaining("or neither");
+    }
+
+    @Test
     void environmentNamesFollowTheKeys() {
         assertThat(ConfigSchema.envName("server.maxRequestBody")).isEqualTo("BASALT_SERVER_MAX_REQUEST_BODY");
         assertThat(ConfigSchema.envName("server.port")).isEqualTo("BASALT_SERVER_PORT");
