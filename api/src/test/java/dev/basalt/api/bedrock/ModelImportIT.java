@@ -7,9 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.basalt.api.BasaltApplication;
 import dev.basalt.api.EmbeddedTestServerLauncher;
+import dev.basalt.engine.gguf.GgmlType;
+import dev.basalt.engine.model.Architecture;
+import dev.basalt.engine.model.SyntheticModel;
 import dev.basalt.testkit.ReferenceData;
 import dev.basalt.testkit.clients.Clients;
+import dev.basalt.testkit.s3.S3ProxyServer;
 import dev.basalt.testkit.server.TestServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,11 +33,13 @@ import software.amazon.awssdk.services.bedrock.model.ImportedModelSummary;
 import software.amazon.awssdk.services.bedrock.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.bedrock.model.ValidationException;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
 
 /**
  * Custom model import through the real SDK: a Hugging Face folder in a local bucket becomes a served model
- * (converted to Q8_0 GGUF) that answers exactly as llama.cpp's own Q8_0 file of the same model does; jobs list and
- * fail clearly; deleting the imported model stops serving it.
+ * (converted to Q8_0 GGUF) that answers exactly as llama.cpp's own Q8_0 file of the same model does; a GGUF in a
+ * bucket of an S3-compatible store (S3Proxy on loopback, SigV4, path-style) answers as the same file served directly;
+ * jobs list and fail clearly; deleting the imported model stops serving it.
  */
 class ModelImportIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -108,6 +115,54 @@ class ModelImportIT {
             assertThatThrownBy(() -> bedrock.getImportedModel(r -> r.modelIdentifier("nope")))
                     .isInstanceOf(ResourceNotFoundException.class);
         }
+    }
+
+    @Test
+    void aGgufInABucketOfAnS3StoreBecomesAServedModel(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("synthetic.gguf");
+        SyntheticModel.write(Architecture.LLAMA, SyntheticModel.Shape.TINY, GgmlType.Q8_0, 11, model);
+        Path data = Files.createDirectories(dir.resolve("data"));
+        try (S3ProxyServer s3 = S3ProxyServer.start(dir.resolve("s3"))) {
+            s3.createBucket("models");
+            s3.put("models", "synth/model.gguf", model);
+            s3.put("models", "empty/readme.txt", "no model here".getBytes(StandardCharsets.UTF_8));
+            Map<String, String> settings = Map.of("storage.s3.endpoint", s3.endpoint().toString(),
+                    "storage.s3.accessKeyId", S3ProxyServer.ACCESS_KEY_ID,
+                    "storage.s3.secretAccessKey", S3ProxyServer.SECRET_ACCESS_KEY);
+            try (TestServer server = EmbeddedTestServerLauncher.start(data, settings,
+                    List.of(new BasaltApplication.ModelSpec("basalt.reference", model)));
+                 BedrockClient bedrock = Clients.aws(BedrockClient.builder(), server);
+                 BedrockRuntimeClient runtime = Clients.aws(BedrockRuntimeClient.builder(), server)) {
+                String jobArn = bedrock.createModelImportJob(r -> r.jobName("import-synth").importedModelName("synth")
+                        .roleArn(ROLE).modelDataSource(s -> s.s3DataSource(d -> d.s3Uri("s3://models/synth/")))).jobArn();
+                GetModelImportJobResponse job = awaitEnd(bedrock, jobArn);
+                assertThat(job.status()).as(job.failureMessage()).isEqualTo(ModelImportJobStatus.COMPLETED);
+
+                ConverseResponse imported = hello(runtime, job.importedModelArn());
+                assertThat(imported.usage().outputTokens()).isPositive();
+                assertThat(imported.output().message().content().getFirst().text())
+                        .isEqualTo(hello(runtime, "basalt.reference").output().message().content().getFirst().text());
+                assertThat(data.resolve("tmp")).isEmptyDirectory(); // the job's copy of the bucket's files is gone
+
+                String emptyJob = bedrock.createModelImportJob(r -> r.jobName("import-empty").importedModelName("empty")
+                        .roleArn(ROLE).modelDataSource(s -> s.s3DataSource(d -> d.s3Uri("s3://models/empty/")))).jobArn();
+                assertThat(awaitEnd(bedrock, emptyJob).failureMessage()).contains("No model at s3://models/empty/");
+                String missingJob = bedrock.createModelImportJob(r -> r.jobName("import-missing")
+                        .importedModelName("missing").roleArn(ROLE)
+                        .modelDataSource(s -> s.s3DataSource(d -> d.s3Uri("s3://models/missing/")))).jobArn();
+                assertThat(awaitEnd(bedrock, missingJob).failureMessage()).contains("There is nothing at s3://models/missing/");
+                assertThatThrownBy(() -> bedrock.createModelImportJob(r -> r.jobName("j2").importedModelName("m2")
+                        .roleArn(ROLE).modelDataSource(s -> s.s3DataSource(d -> d.s3Uri("s3://no-bucket/m/")))))
+                        .isInstanceOf(ResourceNotFoundException.class).hasMessageContaining("no-bucket")
+                        .hasMessageContaining("S3 store at " + s3.endpoint());
+            }
+        }
+    }
+
+    private static ConverseResponse hello(BedrockRuntimeClient runtime, String model) {
+        return runtime.converse(r -> r.modelId(model)
+                .messages(m -> m.role("user").content(c -> c.text("Hello")))
+                .inferenceConfig(c -> c.maxTokens(8).temperature(0f)));
     }
 
     private static GetModelImportJobResponse awaitEnd(BedrockClient bedrock, String jobArn) throws InterruptedException {
