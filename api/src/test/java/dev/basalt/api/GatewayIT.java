@@ -96,12 +96,28 @@ class GatewayIT {
     }
 
     @Test
+    void anthropicInvokeModelBodiesRunOnRemoteModels() throws Exception {
+        String body = "{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":12,\"temperature\":0,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Once upon\"}]}";
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var direct = json.readTree(upstream.runtime().invokeModel(r -> r.modelId(TinyModelServer.MODEL)
+                .body(SdkBytes.fromUtf8String(body))).body().asByteArray());
+        for (String model : List.of("oai." + TinyModelServer.MODEL, "brk." + TinyModelServer.MODEL)) {
+            var answer = json.readTree(runtime.invokeModel(r -> r.modelId(model)
+                    .body(SdkBytes.fromUtf8String(body))).body().asByteArray());
+            assertThat(answer.at("/content/0/text")).as(model).isEqualTo(direct.at("/content/0/text"));
+            assertThat(answer.at("/usage/output_tokens")).as(model).isEqualTo(direct.at("/usage/output_tokens"));
+        }
+    }
+
+    @Test
     void operationsThatNeedTheModelsTokenizerSaySoForRemoteModels() {
         assertThatThrownBy(() -> runtime.countTokens(r -> r.modelId("oai." + TinyModelServer.MODEL)
                 .input(i -> i.converse(c -> c.messages(m -> m.role("user").content(b -> b.text("hi")))))))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("CountTokens is not available");
         assertThatThrownBy(() -> runtime.invokeModel(r -> r.modelId("brk." + TinyModelServer.MODEL)
                 .body(SdkBytes.fromUtf8String("{\"prompt\":\"hi\",\"max_gen_len\":2}"))))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("remote provider brk");
+                .isInstanceOf(ValidationException.class).hasMessageContaining("Prompt bodies")
+                .hasMessageContaining("remote provider brk");
     }
 }

@@ -36,7 +36,7 @@ public final class InvokeModelRoutes implements ApiRoutes {
     private final ModelGateway models;
     private final ConverseService converse;
 
-    /** Native bodies run on local models (the prompt families need the model's own tokenizer). */
+    /** Anthropic bodies run on local and remote models; the prompt families need a local model's own tokenizer. */
     public InvokeModelRoutes(ModelGateway models, ConverseService converse) {
         this.models = models;
         this.converse = converse;
@@ -51,10 +51,10 @@ public final class InvokeModelRoutes implements ApiRoutes {
     private void invoke(Context ctx) {
         requireJson("contentType", ctx.header("Content-Type"));
         requireJson("accept", ctx.header("Accept"));
-        ServedModel model = models.requireLocal(ctx.pathParam("modelId"), "InvokeModel");
+        ModelGateway.Target model = models.resolve(ctx.pathParam("modelId"));
         NativeInvocation invocation = ModelFamilies.parse(ctx.bodyAsBytes(), model.id());
         ConverseResult result;
-        try (ConverseStream stream = invocation.input().start(converse, model, invocation.sampling())) {
+        try (ConverseStream stream = invocation.input().start(models, converse, model, invocation.sampling())) {
             result = stream.await();
         }
         ctx.header(INPUT_TOKENS_HEADER, Integer.toString(result.inputTokens()));
@@ -70,12 +70,14 @@ public final class InvokeModelRoutes implements ApiRoutes {
     private void invokeWithResponseStream(Context ctx) {
         requireJson("contentType", ctx.header("Content-Type"));
         requireJson("accept", ctx.header(STREAM_ACCEPT_HEADER));
-        ServedModel model = models.requireLocal(ctx.pathParam("modelId"), "InvokeModelWithResponseStream");
+        ModelGateway.Target model = models.resolve(ctx.pathParam("modelId"));
         NativeInvocation invocation = ModelFamilies.parse(ctx.bodyAsBytes(), model.id());
-        // The first chunks carry the prompt's size, which the engine reports only at the end: count it first.
-        NativeChunks chunks = invocation.chunks(invocation.input().countTokens(converse, model));
+        // The first chunks carry the prompt's size, which generation reports only at the end: a local model counts it
+        // first; for a remote one it is unknown there (0), and the last chunk's invocation metrics carry it.
+        NativeChunks chunks = invocation.chunks(model instanceof ModelGateway.Local(ServedModel local)
+                ? invocation.input().countTokens(converse, local) : 0);
         long started = System.nanoTime();
-        ConverseStream stream = invocation.input().start(converse, model, invocation.sampling());
+        ConverseStream stream = invocation.input().start(models, converse, model, invocation.sampling());
         ctx.header(STREAM_CONTENT_TYPE_HEADER, JSON);
         EventStreamRelay.relay(ctx, stream, new EventStreamRelay.Writer() {
             private long firstByteMillis = -1;
