@@ -15,6 +15,7 @@ import dev.basalt.platform.catalog.ModelLoader;
 import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.config.BasaltConfig;
 import dev.basalt.platform.documents.DocumentText;
+import dev.basalt.platform.embeddings.EmbeddingModels;
 import dev.basalt.platform.jobs.JobStore;
 import dev.basalt.platform.providers.ModelGateway;
 import dev.basalt.platform.providers.Providers;
@@ -48,12 +49,13 @@ public final class BasaltApplication implements AutoCloseable {
     private final S3Locations locations;
     private final Providers providers;
     private final DocumentText documents;
+    private final EmbeddingModels embeddingModels;
     private final BasaltServer server;
     private final URI uri;
 
     private BasaltApplication(DataDirectoryLock lock, Database database, JvmGcMetrics gcMetrics, ModelRegistry models,
                               ImportJobs importJobs, S3Locations locations, Providers providers, DocumentText documents,
-                              BasaltServer server, URI uri) {
+                              EmbeddingModels embeddingModels, BasaltServer server, URI uri) {
         this.lock = lock;
         this.database = database;
         this.gcMetrics = gcMetrics;
@@ -62,6 +64,7 @@ public final class BasaltApplication implements AutoCloseable {
         this.locations = locations;
         this.providers = providers;
         this.documents = documents;
+        this.embeddingModels = embeddingModels;
         this.server = server;
         this.uri = uri;
     }
@@ -90,6 +93,7 @@ public final class BasaltApplication implements AutoCloseable {
         S3Locations locations = null;
         Providers providers = null;
         DocumentText documents = new DocumentText(DOCUMENT_PARSERS);
+        EmbeddingModels embeddingModels = new EmbeddingModels();
         try {
             database = Database.openSqlite(dataDir);
             ModelCatalog catalog = new ModelCatalog(database);
@@ -118,10 +122,11 @@ public final class BasaltApplication implements AutoCloseable {
                     new RootAuthenticator(credentials, Clock.systemUTC()),
                     List.of(new BedrockRuntimeRoutes(gateway, converse, documents), new InvokeModelRoutes(gateway, converse),
                             new BedrockCatalogRoutes(gateway), new ModelImportRoutes(importJobs, catalog, imports, models),
-                            new OpenAiRoutes(gateway, converse)));
+                            new OpenAiRoutes(gateway, converse, embeddingModels)));
             return new BasaltApplication(lock, database, gcMetrics, models, importJobs, locations, providers, documents,
-                    server, server.uri(config.server().host()));
+                    embeddingModels, server, server.uri(config.server().host()));
         } catch (RuntimeException | Error e) {
+            embeddingModels.close();
             documents.close();
             if (importJobs != null) {
                 importJobs.close();
@@ -169,6 +174,7 @@ public final class BasaltApplication implements AutoCloseable {
             importJobs.close();
             locations.close();
             providers.close();
+            embeddingModels.close();
             documents.close();
             models.close();
             gcMetrics.close();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.basalt.api.server.ApiRoutes;
 import dev.basalt.api.server.JsonBody;
 import dev.basalt.platform.catalog.ServedModel;
+import dev.basalt.platform.embeddings.EmbeddingModels;
 import dev.basalt.platform.providers.ModelGateway;
 import dev.basalt.platform.runtime.ConverseService;
 import io.javalin.config.RoutesConfig;
@@ -18,17 +19,20 @@ public final class OpenAiRoutes implements ApiRoutes {
     private final ModelGateway models;
     private final ChatCompletions chat;
     private final TextCompletions text;
+    private final Embeddings embeddings;
 
-    public OpenAiRoutes(ModelGateway models, ConverseService converse) {
+    public OpenAiRoutes(ModelGateway models, ConverseService converse, EmbeddingModels embeddingModels) {
         this.models = models;
         this.chat = new ChatCompletions(models);
         this.text = new TextCompletions(models, converse);
+        this.embeddings = new Embeddings(embeddingModels);
     }
 
     @Override
     public void register(RoutesConfig routes) {
         routes.post("/v1/chat/completions", chat::handle);
         routes.post("/v1/completions", text::handle);
+        routes.post("/v1/embeddings", embeddings::handle);
         routes.get("/v1/models", this::listModels);
         routes.get("/v1/models/<model>", ctx -> ctx.json(model(models.resolve(ctx.pathParam("model")))));
     }
