@@ -120,7 +120,7 @@ public final class BasaltApplication implements AutoCloseable {
             ModelGateway gateway = new ModelGateway(models, converse, providers);
             BasaltServer server = BasaltServer.start(config.server(), metrics, database::isHealthy,
                     new RootAuthenticator(credentials, Clock.systemUTC()),
-                    List.of(new BedrockRuntimeRoutes(gateway, converse, documents), new InvokeModelRoutes(gateway, converse),
+                    List.of(new BedrockRuntimeRoutes(gateway, converse, documents), new InvokeModelRoutes(gateway, converse, embeddingModels),
                             new BedrockCatalogRoutes(gateway), new ModelImportRoutes(importJobs, catalog, imports, models),
                             new OpenAiRoutes(gateway, converse, embeddingModels)));
             return new BasaltApplication(lock, database, gcMetrics, models, importJobs, locations, providers, documents,

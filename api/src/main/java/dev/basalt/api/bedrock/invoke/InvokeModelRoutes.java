@@ -6,7 +6,10 @@ import dev.basalt.api.bedrock.EventStreamRelay;
 import dev.basalt.api.bedrock.EventStreamResponse;
 import dev.basalt.api.server.ApiRoutes;
 import dev.basalt.api.server.JsonBody;
+import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.catalog.ServedModel;
+import dev.basalt.platform.embeddings.EmbeddingModelSpec;
+import dev.basalt.platform.embeddings.EmbeddingModels;
 import dev.basalt.platform.errors.ValidationException;
 import dev.basalt.platform.providers.ModelGateway;
 import dev.basalt.platform.runtime.ConverseResult;
@@ -18,6 +21,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * InvokeModel and InvokeModelWithResponseStream: the body is a model family's native JSON request (see
@@ -35,11 +39,13 @@ public final class InvokeModelRoutes implements ApiRoutes {
 
     private final ModelGateway models;
     private final ConverseService converse;
+    private final EmbeddingModels embeddings;
 
     /** Anthropic bodies run on local and remote models; the prompt families need a local model's own tokenizer. */
-    public InvokeModelRoutes(ModelGateway models, ConverseService converse) {
+    public InvokeModelRoutes(ModelGateway models, ConverseService converse, EmbeddingModels embeddings) {
         this.models = models;
         this.converse = converse;
+        this.embeddings = embeddings;
     }
 
     @Override
@@ -51,6 +57,15 @@ public final class InvokeModelRoutes implements ApiRoutes {
     private void invoke(Context ctx) {
         requireJson("contentType", ctx.header("Content-Type"));
         requireJson("accept", ctx.header("Accept"));
+        Optional<EmbeddingModelSpec> embedding = EmbeddingModels.spec(ModelRegistry.idOf(ctx.pathParam("modelId")));
+        if (embedding.isPresent()) {
+            long started = System.nanoTime();
+            EmbeddingBodies.Answer answer = EmbeddingBodies.invoke(ctx.bodyAsBytes(), embeddings.get(embedding.get().id()));
+            ctx.header(INPUT_TOKENS_HEADER, Long.toString(answer.inputTokens()));
+            ctx.header(LATENCY_HEADER, Long.toString(Duration.ofNanos(System.nanoTime() - started).toMillis()));
+            ctx.json(answer.body());
+            return;
+        }
         ModelGateway.Target model = models.resolve(ctx.pathParam("modelId"));
         NativeInvocation invocation = ModelFamilies.parse(ctx.bodyAsBytes(), model.id());
         ConverseResult result;
@@ -70,6 +85,9 @@ public final class InvokeModelRoutes implements ApiRoutes {
     private void invokeWithResponseStream(Context ctx) {
         requireJson("contentType", ctx.header("Content-Type"));
         requireJson("accept", ctx.header(STREAM_ACCEPT_HEADER));
+        if (EmbeddingModels.spec(ModelRegistry.idOf(ctx.pathParam("modelId"))).isPresent()) {
+            throw new ValidationException("Embedding models answer InvokeModel; they do not stream.");
+        }
         ModelGateway.Target model = models.resolve(ctx.pathParam("modelId"));
         NativeInvocation invocation = ModelFamilies.parse(ctx.bodyAsBytes(), model.id());
         // The first chunks carry the prompt's size, which generation reports only at the end: a local model counts it
