@@ -19,13 +19,13 @@ public final class OpenAiRoutes implements ApiRoutes {
     private final ModelGateway models;
     private final ChatCompletions chat;
     private final TextCompletions text;
-    private final Embeddings embeddings;
+    private final EmbeddingRequests embeddings;
 
     public OpenAiRoutes(ModelGateway models, ConverseService converse, EmbeddingModels embeddingModels) {
         this.models = models;
         this.chat = new ChatCompletions(models);
         this.text = new TextCompletions(models, converse);
-        this.embeddings = new Embeddings(embeddingModels);
+        this.embeddings = new EmbeddingRequests(embeddingModels);
     }
 
     @Override

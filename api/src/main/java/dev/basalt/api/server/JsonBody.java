@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.basalt.platform.errors.ValidationException;
 import io.javalin.http.Context;
@@ -43,6 +44,15 @@ public final class JsonBody {
         } catch (JacksonException e) {
             throw malformed(e);
         }
+    }
+
+    /** A vector as a JSON array of numbers (embeddings). */
+    public static ArrayNode floats(float[] values) {
+        ArrayNode array = MAPPER.createArrayNode();
+        for (float v : values) {
+            array.add(v);
+        }
+        return array;
     }
 
     /** JSON the server produced itself (a tool call's checked input), as a tree for a response. */

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -114,6 +115,14 @@ public final class ModelRegistry implements AutoCloseable {
                     + (ids.isEmpty() ? "none (basalt models import, or basalt serve --model ID=PATH)" : String.join(", ", ids)));
         }
         return model;
+    }
+
+    /**
+     * The model named by an id or ARN among those this registry knows now, without re-reading the catalog (which
+     * {@link #resolve} does on a miss): for callers that have somewhere else to look first.
+     */
+    public Optional<ServedModel> known(String modelIdOrArn) {
+        return Optional.ofNullable(find(modelIdOrArn));
     }
 
     /** The model id a Bedrock model id or ARN names: the ARN's last path element, or the id itself. */

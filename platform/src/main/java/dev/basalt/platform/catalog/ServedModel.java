@@ -74,10 +74,6 @@ public final class ServedModel {
         return dot > 0 ? id.substring(0, dot) : "basalt";
     }
 
-    public String arn(String region) {
-        return "arn:aws:bedrock:" + region + "::foundation-model/" + id;
-    }
-
     /** Loads the model if needed (waiting at most {@code models.loadTimeout}) and holds it until the lease closes. */
     public ModelLease acquire() {
         return registry.acquire(this);

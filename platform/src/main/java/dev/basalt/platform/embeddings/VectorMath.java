@@ -1,5 +1,7 @@
 package dev.basalt.platform.embeddings;
 
+import java.util.Arrays;
+
 /** Small vector operations on embeddings. */
 public final class VectorMath {
 
@@ -14,6 +16,15 @@ public final class VectorMath {
             }
         }
         return vector;
+    }
+
+    /**
+     * The first {@code dimensions} values of {@code vector}, normalised again (a copy); the vector itself when it is
+     * no longer. Both built-in models are trained with plain L2-normalised output, so this is a truncation that keeps
+     * most of the similarity structure, not a Matryoshka embedding.
+     */
+    public static float[] truncate(float[] vector, int dimensions) {
+        return dimensions < vector.length ? normalize(Arrays.copyOf(vector, dimensions)) : vector;
     }
 
     /** Dot product, summed in double. */

@@ -2,7 +2,6 @@ package dev.basalt.platform.providers;
 
 import dev.basalt.platform.catalog.ModelRegistry;
 import dev.basalt.platform.catalog.ServedModel;
-import dev.basalt.platform.errors.NotFoundException;
 import dev.basalt.platform.errors.ValidationException;
 import dev.basalt.platform.runtime.ConverseRequest;
 import dev.basalt.platform.runtime.ConverseResult;
@@ -11,6 +10,7 @@ import dev.basalt.platform.runtime.ConverseStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where a model id leads: a model this server runs, or one a configured remote provider serves (Basalt as a gateway).
@@ -42,14 +42,22 @@ public final class ModelGateway {
         this.remote = remote;
     }
 
-    /** The model named by an id or ARN: a local one first, then a provider's; {@link NotFoundException} otherwise. */
+    /**
+     * The model named by an id or ARN: a local one first, then a provider's;
+     * {@link dev.basalt.platform.errors.NotFoundException} otherwise. Only when neither knows the id is the catalog
+     * read again (a model imported meanwhile), so a request for a remote model costs no database read.
+     */
     public Target resolve(String modelIdOrArn) {
-        try {
-            return new Local(local.resolve(modelIdOrArn));
-        } catch (NotFoundException notLocal) {
-            String id = ModelRegistry.idOf(modelIdOrArn);
-            return remote.resolve(id).<Target>map(route -> new Remote(id, route)).orElseThrow(() -> notLocal);
+        Optional<ServedModel> known = local.known(modelIdOrArn);
+        if (known.isPresent()) {
+            return new Local(known.get());
         }
+        String id = ModelRegistry.idOf(modelIdOrArn);
+        Optional<Providers.Route> route = remote.resolve(id);
+        if (route.isPresent()) {
+            return new Remote(id, route.get());
+        }
+        return new Local(local.resolve(modelIdOrArn));
     }
 
     /** The local model named by an id or ARN; a remote one is a validation error naming {@code operation}. */

@@ -32,4 +32,12 @@ class VectorMathTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("2 and 3");
     }
+
+    @Test
+    void truncateKeepsTheFirstValuesAtUnitLength() {
+        float[] unit = VectorMath.normalize(new float[] {3, 4, 12});
+        float[] two = VectorMath.truncate(unit, 2);
+        assertThat(two).containsExactly(new float[] {0.6f, 0.8f}, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(VectorMath.truncate(unit, 3)).isSameAs(unit);
+    }
 }

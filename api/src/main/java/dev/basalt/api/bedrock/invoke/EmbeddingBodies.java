@@ -6,7 +6,6 @@ import dev.basalt.api.server.JsonBody;
 import dev.basalt.platform.embeddings.EmbeddingModel;
 import dev.basalt.platform.embeddings.Embeddings;
 import dev.basalt.platform.embeddings.VectorMath;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -47,12 +46,12 @@ final class EmbeddingBodies {
         }
         Embeddings result = model.embed(List.of(text), EmbeddingModel.InputKind.DOCUMENT,
                 EmbeddingModel.Truncation.TRUNCATE);
-        float[] vector = shorten(result.vector(0), dimensions);
+        float[] vector = VectorMath.truncate(result.vector(0), dimensions);
         ObjectNode out = JsonBody.MAPPER.createObjectNode();
         ObjectNode byType = JsonBody.MAPPER.createObjectNode();
         if (types.contains("float")) {
-            out.set("embedding", floats(vector));
-            byType.set("float", floats(vector));
+            out.set("embedding", JsonBody.floats(vector));
+            byType.set("float", JsonBody.floats(vector));
         }
         if (types.contains("binary")) {
             ArrayNode bits = byType.putArray("binary");
@@ -92,7 +91,7 @@ final class EmbeddingBodies {
         Embeddings result = model.embed(texts, kind, truncation);
         ArrayNode vectors = JsonBody.MAPPER.createArrayNode();
         for (int i = 0; i < result.size(); i++) {
-            vectors.add(floats(result.vector(i)));
+            vectors.add(JsonBody.floats(result.vector(i)));
         }
         ObjectNode out = JsonBody.MAPPER.createObjectNode().put("id", UUID.randomUUID().toString());
         if (types.isEmpty()) {
@@ -107,15 +106,4 @@ final class EmbeddingBodies {
         return new Answer(out, result.totalTokens());
     }
 
-    private static float[] shorten(float[] vector, int dimensions) {
-        return dimensions < vector.length ? VectorMath.normalize(Arrays.copyOf(vector, dimensions)) : vector;
-    }
-
-    private static ArrayNode floats(float[] vector) {
-        ArrayNode array = JsonBody.MAPPER.createArrayNode();
-        for (float v : vector) {
-            array.add(v);
-        }
-        return array;
-    }
 }

@@ -7,6 +7,7 @@ import dev.basalt.api.server.JsonBody;
 import dev.basalt.platform.embeddings.EmbeddingModel;
 import dev.basalt.platform.embeddings.EmbeddingModelSpec;
 import dev.basalt.platform.embeddings.EmbeddingModels;
+import dev.basalt.platform.embeddings.Embeddings;
 import dev.basalt.platform.embeddings.VectorMath;
 import dev.basalt.platform.errors.NotFoundException;
 import dev.basalt.platform.errors.ValidationException;
@@ -14,7 +15,6 @@ import io.javalin.http.Context;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -26,14 +26,14 @@ import java.util.Set;
  * float32, as OpenAI's clients decode it). Inputs are embedded as documents; an input over the model's token limit is
  * an error, as OpenAI answers.
  */
-final class Embeddings {
+final class EmbeddingRequests {
     /** OpenAI's limit on inputs per request. */
     private static final int MAX_INPUTS = 2048;
     private static final Set<String> FIELDS = Set.of("model", "input", "dimensions", "encoding_format", "user");
 
     private final EmbeddingModels models;
 
-    Embeddings(EmbeddingModels models) {
+    EmbeddingRequests(EmbeddingModels models) {
         this.models = models;
     }
 
@@ -55,26 +55,20 @@ final class Embeddings {
             throw new ValidationException("Invalid value for 'encoding_format': expected float or base64.",
                     "encoding_format");
         }
-        dev.basalt.platform.embeddings.Embeddings result = models.get(spec.id())
+        Embeddings result = models.get(spec.id())
                 .embed(inputs, EmbeddingModel.InputKind.DOCUMENT, EmbeddingModel.Truncation.FAIL);
 
         ObjectNode out = JsonBody.MAPPER.createObjectNode().put("object", "list");
         ArrayNode data = out.putArray("data");
         for (int i = 0; i < result.size(); i++) {
-            float[] vector = result.vector(i);
-            if (dimensions < vector.length) {
-                vector = VectorMath.normalize(Arrays.copyOf(vector, dimensions));
-            }
+            float[] vector = VectorMath.truncate(result.vector(i), dimensions);
             ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
             if (format.equals("base64")) {
                 ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
                 bytes.asFloatBuffer().put(vector);
                 item.put("embedding", Base64.getEncoder().encodeToString(bytes.array()));
             } else {
-                ArrayNode values = item.putArray("embedding");
-                for (float v : vector) {
-                    values.add(v);
-                }
+                item.set("embedding", JsonBody.floats(vector));
             }
         }
         out.put("model", spec.id());
